@@ -1,0 +1,75 @@
+# UnifiedID top-level Makefile.  `make` builds everything into build/.
+# `make check` installs missing Debian dependencies, builds and runs all tests.
+# `make asan` builds with ASan+UBSan into build-asan/ and runs the same suite.
+
+VERSION := $(shell cat VERSION)
+B ?= build
+CC ?= cc
+SAN ?=
+
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla -Wno-unused-parameter
+HARDEN := -fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=2
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -DUNIFIEDID_VERSION='"$(VERSION)"' \
+	$(WARN) $(HARDEN) $(CFLAGS) -Icommon -Idirsrv -MMD -MP
+LDFLAGS_H := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+LIBS_DIRSRV := -lldap -llber -llmdb -lssl -lcrypto -lyaml -lcrypt -lpthread
+
+ifeq ($(SAN),1)
+ALL_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=2,$(ALL_CFLAGS)) -U_FORTIFY_SOURCE \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1
+LDFLAGS_H += -fsanitize=address,undefined
+endif
+
+COMMON_SRC := $(wildcard common/*.c)
+DIRSRV_SRC := $(filter-out dirsrv/main.c,$(wildcard dirsrv/*.c))
+COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/obj/%.o)
+DIRSRV_OBJ := $(DIRSRV_SRC:%.c=$(B)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps check test asan demo clean fuzz bench install
+all: $(B)/unifiedid-dirsrv $(UNIT_BIN)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/libcore.a: $(COMMON_OBJ) $(DIRSRV_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/unifiedid-dirsrv: $(B)/obj/dirsrv/main.o $(B)/libcore.a
+	$(CC) $(LDFLAGS_H) -o $@ $^ $(LIBS_DIRSRV)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS_H) -o $@ $< $(B)/libcore.a $(LIBS_DIRSRV)
+
+deps:
+	@sh scripts/deps
+
+check: deps
+	$(MAKE) all
+	B=$(B) sh tests/run
+
+asan: deps
+	$(MAKE) B=build-asan SAN=1 all
+	B=build-asan UNIFIEDID_ASAN=1 sh tests/run
+
+demo: deps
+	$(MAKE) all
+	sh scripts/demo
+
+fuzz: deps
+	sh tests/fuzz/build-and-run
+
+bench: deps
+	$(MAKE) all
+	sh bench/run
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
