@@ -1,0 +1,126 @@
+/*
+ * bind.c - the Bind operation (RFC 4511 4.2, RFC 4513): anonymous, simple
+ * with the rootdn or an entry's userPassword, and SASL EXTERNAL on ldapi
+ * (the peer's uid from SO_PEERCRED; uid 0 and the server's own uid are
+ * the rootdn, as slapd does).
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "dirsrv.h"
+#include "password.h"
+
+static int
+bind_check_password(struct op *op, const struct berval *ndn,
+    const struct berval *pw)
+{
+	const struct config *cfg = srv->cfg;
+	struct entry e;
+	struct attr *up;
+	MDB_txn *txn;
+	size_t i;
+	int rc, rehash, ok = 0;
+
+	if (srv->nrootdn.bv_len > 0 && ndn->bv_len == srv->nrootdn.bv_len &&
+	    memcmp(ndn->bv_val, srv->nrootdn.bv_val, ndn->bv_len) == 0) {
+		if (cfg->rootpw == NULL)
+			return 0;
+		if (cfg->rootpw_cleartext)
+			return strlen(cfg->rootpw) == pw->bv_len &&
+			    CRYPTO_memcmp(cfg->rootpw, pw->bv_val, pw->bv_len) == 0;
+		return pw_verify(pw->bv_val, pw->bv_len, cfg->rootpw,
+		    strlen(cfg->rootpw), &rehash) == PW_MATCH;
+	}
+	if ((rc = store_read_begin(&srv->store, &txn)) != 0)
+		return 0;
+	if (store_get_dn(&srv->store, txn, &op->arena, ndn, &e) == 0 &&
+	    (up = entry_find(&e, srv->schema->a_userpassword)) != NULL) {
+		for (i = 0; i < up->nv && !ok; i++)
+			ok = pw_verify(pw->bv_val, pw->bv_len, up->vals[i].bv_val,
+			    up->vals[i].bv_len, &rehash) == PW_MATCH;
+	}
+	store_read_end(txn);
+	return ok;
+}
+
+int
+ldap_bind(struct op *op)
+{
+	struct berval dn, pw, mech, creds, pdn, ndn;
+	struct berval empty = { 0, "" };
+	ber_int_t version;
+	ber_tag_t tag;
+	ber_len_t len;
+	int rc;
+
+	/* a new bind starts anonymous whatever its outcome (RFC 4511 4.2.1) */
+	conn_set_bind(op->conn, &empty, &empty, 0);
+	if (ber_scanf(op->ber, "{im" /*}*/, &version, &dn) == LBER_ERROR)
+		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed bind");
+	if (version != LDAP_VERSION3)
+		return op_respond(op, LDAP_PROTOCOL_ERROR,
+		    "only LDAP version 3 is supported");
+	tag = ber_peek_tag(op->ber, &len);
+	if (tag == LDAP_AUTH_SIMPLE) {
+		if (ber_scanf(op->ber, "m", &pw) == LBER_ERROR)
+			return op_respond(op, LDAP_PROTOCOL_ERROR,
+			    "malformed bind");
+		if (dn.bv_len == 0 && pw.bv_len == 0)
+			return op_respond(op, LDAP_SUCCESS, NULL);
+		if (pw.bv_len == 0)
+			/* RFC 4513 5.1.2: unauthenticated binds are refused */
+			return op_respond(op, LDAP_UNWILLING_TO_PERFORM,
+			    "unauthenticated bind (DN with no password) not "
+			    "allowed");
+		if (dn_normalize(srv->schema, &op->arena, &dn, &pdn, &ndn) !=
+		    LDAP_SUCCESS)
+			return op_respond(op, LDAP_INVALID_DN_SYNTAX,
+			    "invalid DN");
+		if (!bind_check_password(op, &ndn, &pw)) {
+			log_info("conn=%llu bind dn=\"%s\" failed",
+			    (unsigned long long)conn_id(op->conn), pdn.bv_val);
+			return op_respond(op, LDAP_INVALID_CREDENTIALS, NULL);
+		}
+		conn_set_bind(op->conn, &pdn, &ndn, ndn.bv_len ==
+		    srv->nrootdn.bv_len && srv->nrootdn.bv_len > 0 &&
+		    memcmp(ndn.bv_val, srv->nrootdn.bv_val, ndn.bv_len) == 0);
+		log_debug("conn=%llu bind dn=\"%s\"",
+		    (unsigned long long)conn_id(op->conn), pdn.bv_val);
+		return op_respond(op, LDAP_SUCCESS, NULL);
+	}
+	if (tag != LDAP_AUTH_SASL)
+		return op_respond(op, LDAP_AUTH_METHOD_NOT_SUPPORTED,
+		    "authentication method not supported");
+	creds.bv_len = 0;
+	if (ber_scanf(op->ber, "{m" /*}*/, &mech) == LBER_ERROR)
+		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed bind");
+	if (ber_peek_tag(op->ber, &len) == LBER_OCTETSTRING &&
+	    ber_scanf(op->ber, "m", &creds) == LBER_ERROR)
+		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed bind");
+	if (mech.bv_len != 8 || strncasecmp(mech.bv_val, "EXTERNAL", 8) != 0)
+		return op_respond(op, LDAP_AUTH_METHOD_NOT_SUPPORTED,
+		    "SASL mechanism not supported (EXTERNAL only)");
+	if (!conn_is_ldapi(op->conn) || conn_peer_uid(op->conn) == (uid_t)-1)
+		return op_respond(op, LDAP_INAPPROPRIATE_AUTH,
+		    "SASL EXTERNAL needs ldapi:// (or a TLS client certificate)");
+	if ((conn_peer_uid(op->conn) == 0 || conn_peer_uid(op->conn) ==
+	    geteuid()) && srv->rootdn.bv_len > 0) {
+		conn_set_bind(op->conn, &srv->rootdn, &srv->nrootdn, 1);
+	} else {
+		char buf[128];
+		struct berval b;
+
+		/* slapd's form for local peers */
+		snprintf(buf, sizeof(buf), "gidNumber=%ld+uidNumber=%ld,"
+		    "cn=peercred,cn=external,cn=auth",
+		    (long)conn_peer_gid(op->conn),
+		    (long)conn_peer_uid(op->conn));
+		b.bv_val = buf;
+		b.bv_len = strlen(buf);
+		conn_set_bind(op->conn, &b, &b, 0);
+	}
+	rc = op_respond(op, LDAP_SUCCESS, NULL);
+	return rc;
+}

@@ -1,0 +1,430 @@
+/*
+ * conn.c - one client connection: non-blocking reads into a buffer,
+ * framing of LDAPMessages, dispatch, and buffered non-blocking writes.
+ *
+ * A connection is handled by one worker at a time (EPOLLONESHOT).  Read
+ * operations run on that worker; write operations go to the writer
+ * thread, and the connection is not re-armed until the write has been
+ * answered, so a client sees its operations answered in order.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "dirsrv.h"
+#include "conn.h"
+
+#define OUT_HIGH	(4u << 20)	/* stop reading while this much is queued */
+#define READ_CHUNK	(64u << 10)
+
+uint64_t
+conn_id(const struct conn *c)
+{
+	return c->id;
+}
+
+int
+conn_is_ldapi(const struct conn *c)
+{
+	return c->ldapi;
+}
+
+uid_t
+conn_peer_uid(const struct conn *c)
+{
+	return c->peer_uid;
+}
+
+gid_t
+conn_peer_gid(const struct conn *c)
+{
+	return c->peer_gid;
+}
+
+const char *
+conn_peer(const struct conn *c)
+{
+	return c->peer;
+}
+
+void
+conn_send(struct conn *c, const void *p, size_t n)
+{
+	pthread_mutex_lock(&c->mu);
+	buf_add(&c->out, p, n);
+	pthread_mutex_unlock(&c->mu);
+}
+
+void
+conn_set_bind(struct conn *c, const struct berval *dn,
+    const struct berval *ndn, int isroot)
+{
+	pthread_mutex_lock(&c->mu);
+	free(c->binddn.bv_val);
+	free(c->bindndn.bv_val);
+	c->binddn.bv_val = xstrndup(dn->bv_val ? dn->bv_val : "", dn->bv_len);
+	c->binddn.bv_len = dn->bv_len;
+	c->bindndn.bv_val = xstrndup(ndn->bv_val ? ndn->bv_val : "",
+	    ndn->bv_len);
+	c->bindndn.bv_len = ndn->bv_len;
+	c->isroot = isroot;
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* 0 = sent everything (or would block), -1 = the peer is gone */
+static int
+conn_flush(struct conn *c)
+{
+	ssize_t n;
+	int rc = 0;
+
+	pthread_mutex_lock(&c->mu);
+	while (c->out.len > 0) {
+		n = send(c->fd, c->out.p, c->out.len, MSG_NOSIGNAL);
+		if (n > 0) {
+			buf_consume(&c->out, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		rc = -1;
+		break;
+	}
+	if (c->out.cap > (1u << 20) && c->out.len == 0)
+		buf_free(&c->out);	/* do not keep a big buffer per idle client */
+	pthread_mutex_unlock(&c->mu);
+	return rc;
+}
+
+/*
+ * Length of the first complete LDAPMessage in p[0..n), 0 when more bytes
+ * are needed, -1 when the bytes cannot be an LDAPMessage (wrong tag,
+ * indefinite or oversized length).
+ */
+ssize_t
+conn_frame(const unsigned char *p, size_t n, size_t max)
+{
+	size_t len = 0, hdr, i, nb;
+
+	if (n < 2)
+		return n > 0 && p[0] != 0x30 ? -1 : 0;
+	if (p[0] != 0x30)
+		return -1;
+	if (p[1] < 0x80) {
+		len = p[1];
+		hdr = 2;
+	} else {
+		nb = p[1] & 0x7f;
+		if (nb == 0 || nb > 4)
+			return -1;	/* indefinite or absurd length */
+		if (n < 2 + nb)
+			return 0;
+		for (i = 0; i < nb; i++)
+			len = (len << 8) | p[2 + i];
+		hdr = 2 + nb;
+	}
+	if (len > max || hdr + len > max)
+		return -1;
+	if (n < hdr + len)
+		return 0;
+	return (ssize_t)(hdr + len);
+}
+
+static struct op *
+op_new(struct conn *c)
+{
+	struct op *op = xcalloc(1, sizeof(*op));
+
+	op->conn = c;
+	op->start_ms = now_ms_monotonic();
+	pthread_mutex_lock(&c->mu);
+	op->binddn.bv_len = c->binddn.bv_len;
+	op->binddn.bv_val = arena_memdup(&op->arena, c->binddn.bv_val ?
+	    c->binddn.bv_val : "", c->binddn.bv_len);
+	op->bindndn.bv_len = c->bindndn.bv_len;
+	op->bindndn.bv_val = arena_memdup(&op->arena, c->bindndn.bv_val ?
+	    c->bindndn.bv_val : "", c->bindndn.bv_len);
+	op->isroot = c->isroot;
+	pthread_mutex_unlock(&c->mu);
+	return op;
+}
+
+/*
+ * Decode the envelope of the message in pdu (which stays valid and
+ * writable for the op's lifetime) into op.  Returns an LDAP result code;
+ * on a protocol error the connection must be dropped (RFC 4511 4.1.1).
+ */
+int
+op_decode(struct op *op, struct berval *pdu)
+{
+	BerElement *env;
+	struct berval body;
+	ber_len_t len;
+	ber_tag_t tag;
+	int rc = LDAP_SUCCESS;
+
+	if ((env = ber_alloc_t(0)) == NULL)
+		return LDAP_OTHER;
+	ber_init2(env, pdu, LBER_USE_DER);
+	if (ber_scanf(env, "{i" /*}*/, &op->msgid) == LBER_ERROR ||
+	    op->msgid < 0) {
+		rc = LDAP_PROTOCOL_ERROR;
+		goto done;
+	}
+	tag = ber_peek_tag(env, &len);
+	if (tag == LBER_DEFAULT ||
+	    ber_skip_element(env, &body) == LBER_DEFAULT) {
+		rc = LDAP_PROTOCOL_ERROR;
+		goto done;
+	}
+	op->tag = tag;
+	if ((rc = op_decode_controls(op, env)) != LDAP_SUCCESS)
+		goto done;
+	if ((op->ber = ber_alloc_t(0)) == NULL) {
+		rc = LDAP_OTHER;
+		goto done;
+	}
+	ber_init2(op->ber, &body, LBER_USE_DER);
+done:
+	ber_free(env, 0);
+	return rc;
+}
+
+/* run one op; returns 1 if the op went to the writer */
+static int
+conn_dispatch(struct conn *c, struct berval *pdu, int *drop)
+{
+	struct op *op = op_new(c);
+	int rc;
+
+	rc = op_decode(op, pdu);
+	if (rc == LDAP_PROTOCOL_ERROR || op->tag == 0) {
+		log_info("conn=%llu: malformed message, closing",
+		    (unsigned long long)c->id);
+		*drop = 1;
+		op_free(op);
+		return 0;
+	}
+	if (rc != LDAP_SUCCESS) {
+		/* e.g. an unknown critical control */
+		if (op->tag != LDAP_REQ_UNBIND && op->tag != LDAP_REQ_ABANDON)
+			op_respond(op, rc, rc == LDAP_UNAVAILABLE_CRITICAL_EXTENSION
+			    ? "critical control not supported" : NULL);
+		op_free(op);
+		return 0;
+	}
+	if (op_is_write(op->tag) || (op->tag == LDAP_REQ_EXTENDED &&
+	    extended_is_write(op))) {
+		/* the pdu lives in the input buffer: give the op its own copy */
+		op->pdu.bv_val = xmalloc(pdu->bv_len);
+		memcpy(op->pdu.bv_val, pdu->bv_val, pdu->bv_len);
+		op->pdu.bv_len = pdu->bv_len;
+		ber_free(op->ber, 0);
+		op->ber = NULL;
+		if (op_decode(op, &op->pdu) != LDAP_SUCCESS) {
+			*drop = 1;
+			op_free(op);
+			return 0;
+		}
+		server_queue_write(op);
+		return 1;
+	}
+	switch (op->tag) {
+	case LDAP_REQ_BIND:
+		ldap_bind(op);
+		break;
+	case LDAP_REQ_SEARCH:
+		ldap_search(op);
+		break;
+	case LDAP_REQ_COMPARE:
+		ldap_compare(op);
+		break;
+	case LDAP_REQ_EXTENDED:
+		ldap_extended(op);
+		break;
+	case LDAP_REQ_ABANDON:
+		/* operations run to completion before the next is read, so
+		 * there is never anything left to abandon (RFC 4511 4.11) */
+		break;
+	case LDAP_REQ_UNBIND:
+		*drop = 1;
+		break;
+	default:
+		op_respond(op, LDAP_PROTOCOL_ERROR, "unknown operation");
+		break;
+	}
+	op_free(op);
+	return 0;
+}
+
+/*
+ * Process buffered input.  Returns -1 when the connection must be
+ * closed.  Sets *queued when an operation went to the writer.
+ */
+static int
+conn_input(struct conn *c, int *queued)
+{
+	size_t off = 0;
+	ssize_t fl;
+	int drop = 0;
+
+	*queued = 0;
+	while (!drop && !*queued && off < c->in.len) {
+		fl = conn_frame(c->in.p + off, c->in.len - off,
+		    srv->cfg->max_pdu);
+		if (fl < 0) {
+			log_info("conn=%llu from %s: bad or oversized PDU, "
+			    "closing", (unsigned long long)c->id, c->peer);
+			drop = 1;
+			break;
+		}
+		if (fl == 0)
+			break;
+		{
+			struct berval pdu = { (ber_len_t)fl,
+			    (char *)c->in.p + off };
+			*queued = conn_dispatch(c, &pdu, &drop);
+		}
+		off += (size_t)fl;
+		pthread_mutex_lock(&c->mu);
+		if (c->out.len > OUT_HIGH) {
+			pthread_mutex_unlock(&c->mu);
+			break;
+		}
+		pthread_mutex_unlock(&c->mu);
+	}
+	buf_consume(&c->in, off);
+	if (c->in.len == 0 && c->in.cap > (1u << 20))
+		buf_free(&c->in);
+	return drop ? -1 : 0;
+}
+
+static int
+conn_read(struct conn *c)
+{
+	ssize_t n;
+	size_t limit = srv->cfg->max_pdu + READ_CHUNK;
+
+	for (;;) {
+		if (c->in.len >= limit)
+			return 0;	/* framing will decide */
+		buf_reserve(&c->in, READ_CHUNK);
+		n = recv(c->fd, c->in.p + c->in.len, c->in.cap - c->in.len - 1,
+		    0);
+		if (n > 0) {
+			c->in.len += (size_t)n;
+			if ((size_t)n < c->in.cap - c->in.len)
+				return 0;	/* drained for now */
+			continue;
+		}
+		if (n == 0)
+			return -1;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		return -1;
+	}
+}
+
+/* re-arm the connection in epoll; 0, or -1 if it should be closed */
+static int
+conn_arm(struct conn *c)
+{
+	struct epoll_event ev;
+	size_t out;
+
+	pthread_mutex_lock(&c->mu);
+	out = c->out.len;
+	pthread_mutex_unlock(&c->mu);
+	ev.events = EPOLLONESHOT | EPOLLRDHUP;
+	if (out < OUT_HIGH)
+		ev.events |= EPOLLIN;
+	if (out > 0)
+		ev.events |= EPOLLOUT;
+	ev.data.ptr = c;
+	return epoll_ctl(srv->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/*
+ * The worker's entry point for a connection: on readiness (events) or
+ * when the writer hands it back (events == 0).
+ */
+void
+conn_handle(struct conn *c, uint32_t events)
+{
+	int queued = 0, gone = 0;
+
+	c->last_ms = now_ms_monotonic();
+	if (events & (EPOLLERR))
+		gone = 1;
+	if (!gone && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
+		gone = conn_read(c) != 0 && c->in.len == 0;
+	if (!gone && (events & EPOLLOUT || events == 0 || c->out.len))
+		gone = conn_flush(c) != 0;
+	if (!gone) {
+		size_t out;
+
+		pthread_mutex_lock(&c->mu);
+		out = c->out.len;
+		pthread_mutex_unlock(&c->mu);
+		if (out < OUT_HIGH) {
+			int eof = (events & (EPOLLRDHUP | EPOLLHUP)) != 0;
+			if (conn_input(c, &queued) != 0)
+				gone = 1;
+			else if (eof && !queued && c->in.len == 0)
+				gone = 1;
+		}
+	}
+	if (!gone && conn_flush(c) != 0)
+		gone = 1;
+	if (gone) {
+		if (queued)
+			c->closing = 1;	/* the writer closes it */
+		else
+			conn_close(c);
+		return;
+	}
+	if (queued)
+		return;	/* the writer re-queues it */
+	if (conn_arm(c) != 0)
+		conn_close(c);
+}
+
+struct conn *
+conn_new(int fd, int ldapi, uid_t peer_uid, const char *peer)
+{
+	struct conn *c = xcalloc(1, sizeof(*c));
+
+	c->fd = fd;
+	c->ldapi = ldapi;
+	c->peer_uid = peer_uid;
+	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	pthread_mutex_init(&c->mu, NULL);
+	c->last_ms = now_ms_monotonic();
+	c->refs = 1;
+	return c;
+}
+
+void
+conn_unref(struct conn *c)
+{
+	int last;
+
+	pthread_mutex_lock(&c->mu);
+	last = --c->refs == 0;
+	pthread_mutex_unlock(&c->mu);
+	if (!last)
+		return;
+	buf_free(&c->in);
+	buf_free(&c->out);
+	free(c->binddn.bv_val);
+	free(c->bindndn.bv_val);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}

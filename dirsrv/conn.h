@@ -1,0 +1,34 @@
+/* conn.h - the connection structure, shared by conn.c and server.c. */
+#ifndef UNIFIEDID_CONN_H
+#define UNIFIEDID_CONN_H
+
+#include <sys/types.h>
+
+struct conn {
+	int		 fd;
+	uint64_t	 id;
+	int		 ldapi;
+	uid_t		 peer_uid;
+	gid_t		 peer_gid;
+	char		 peer[80];
+	struct buf	 in;
+	pthread_mutex_t	 mu;		/* out, bind identity, refs */
+	struct buf	 out;
+	struct berval	 binddn, bindndn;
+	int		 isroot;
+	uint64_t	 last_ms;
+	int		 closing;
+	int		 refs;
+	struct conn	*rq_next;	/* ready queue */
+	struct conn	*next, *prev;	/* all connections */
+};
+
+struct conn	*conn_new(int fd, int ldapi, uid_t uid, const char *peer);
+void		 conn_handle(struct conn *, uint32_t events);
+void		 conn_unref(struct conn *);
+ssize_t		 conn_frame(const unsigned char *, size_t, size_t max);
+int		 op_decode(struct op *, struct berval *pdu);
+/* server.c */
+void		 conn_close(struct conn *);
+
+#endif

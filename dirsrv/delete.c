@@ -1,0 +1,44 @@
+/* delete.c - the Delete operation (RFC 4511 4.8): leaves only. */
+#include <string.h>
+
+#include "dirsrv.h"
+
+int
+ldap_delete(struct op *op, MDB_txn *txn)
+{
+	struct berval dn, pdn, ndn, parent;
+	struct entry e;
+	uint64_t pid = 0;
+	int rc;
+
+	if (ber_scanf(op->ber, "m", &dn) == LBER_ERROR) {
+		mdb_txn_abort(txn);
+		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed delete");
+	}
+	if (dn_normalize(srv->schema, &op->arena, &dn, &pdn, &ndn) !=
+	    LDAP_SUCCESS) {
+		mdb_txn_abort(txn);
+		return op_respond(op, LDAP_INVALID_DN_SYNTAX, "invalid DN");
+	}
+	if (!write_allowed(op)) {
+		mdb_txn_abort(txn);
+		return op_respond(op, LDAP_INSUFFICIENT_ACCESS,
+		    "no write access to this entry");
+	}
+	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) != 0) {
+		mdb_txn_abort(txn);
+		return op_respond(op, LDAP_NO_SUCH_OBJECT, "no such entry");
+	}
+	if (store_has_children(&srv->store, txn, e.id)) {
+		mdb_txn_abort(txn);
+		return op_respond(op, LDAP_NOT_ALLOWED_ON_NONLEAF,
+		    "entry has subordinates");
+	}
+	if (ndn.bv_len != srv->nsuffix.bv_len) {
+		dn_parent(&ndn, &parent);
+		if (store_dn2id(&srv->store, txn, &parent, &pid) != 0)
+			pid = 0;
+	}
+	rc = store_delete(&srv->store, txn, &op->arena, &e, pid);
+	return write_finish(op, txn, rc);
+}
