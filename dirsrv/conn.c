@@ -177,22 +177,42 @@ op_decode(struct op *op, struct berval *pdu)
 		goto done;
 	}
 	tag = ber_peek_tag(env, &len);
-	if (tag == LBER_DEFAULT ||
-	    ber_skip_element(env, &body) == LBER_DEFAULT) {
+	/* the handler reads the operation from a copy positioned here */
+	if (tag == LBER_DEFAULT || (op->ber = ber_dup(env)) == NULL) {
+		rc = LDAP_PROTOCOL_ERROR;
+		goto done;
+	}
+	if (ber_skip_element(env, &body) == LBER_DEFAULT) {
 		rc = LDAP_PROTOCOL_ERROR;
 		goto done;
 	}
 	op->tag = tag;
-	if ((rc = op_decode_controls(op, env)) != LDAP_SUCCESS)
-		goto done;
-	if ((op->ber = ber_alloc_t(0)) == NULL) {
-		rc = LDAP_OTHER;
-		goto done;
-	}
-	ber_init2(op->ber, &body, LBER_USE_DER);
+	rc = op_decode_controls(op, env);
 done:
 	ber_free(env, 0);
 	return rc;
+}
+
+/*
+ * The operation's tag, read without touching the buffer (liblber's "m"
+ * conversions write NUL terminators in place, so a PDU that must be
+ * copied is copied before it is decoded).
+ */
+static ber_tag_t
+op_peek(struct berval *pdu)
+{
+	BerElement *env;
+	ber_int_t msgid;
+	ber_len_t len;
+	ber_tag_t tag = LBER_DEFAULT;
+
+	if ((env = ber_alloc_t(0)) == NULL)
+		return LBER_DEFAULT;
+	ber_init2(env, pdu, LBER_USE_DER);
+	if (ber_scanf(env, "{i" /*}*/, &msgid) != LBER_ERROR)
+		tag = ber_peek_tag(env, &len);
+	ber_free(env, 0);
+	return tag;
 }
 
 /* run one op; returns 1 if the op went to the writer */
@@ -200,8 +220,16 @@ static int
 conn_dispatch(struct conn *c, struct berval *pdu, int *drop)
 {
 	struct op *op = op_new(c);
+	ber_tag_t tag = op_peek(pdu);
 	int rc;
 
+	if (op_is_write(tag) || tag == LDAP_REQ_EXTENDED) {
+		/* the op outlives the input buffer: give it its own copy */
+		op->pdu.bv_val = xmalloc(pdu->bv_len);
+		memcpy(op->pdu.bv_val, pdu->bv_val, pdu->bv_len);
+		op->pdu.bv_len = pdu->bv_len;
+		pdu = &op->pdu;
+	}
 	rc = op_decode(op, pdu);
 	if (rc == LDAP_PROTOCOL_ERROR || op->tag == 0) {
 		log_info("conn=%llu: malformed message, closing",
@@ -220,17 +248,6 @@ conn_dispatch(struct conn *c, struct berval *pdu, int *drop)
 	}
 	if (op_is_write(op->tag) || (op->tag == LDAP_REQ_EXTENDED &&
 	    extended_is_write(op))) {
-		/* the pdu lives in the input buffer: give the op its own copy */
-		op->pdu.bv_val = xmalloc(pdu->bv_len);
-		memcpy(op->pdu.bv_val, pdu->bv_val, pdu->bv_len);
-		op->pdu.bv_len = pdu->bv_len;
-		ber_free(op->ber, 0);
-		op->ber = NULL;
-		if (op_decode(op, &op->pdu) != LDAP_SUCCESS) {
-			*drop = 1;
-			op_free(op);
-			return 0;
-		}
 		server_queue_write(op);
 		return 1;
 	}

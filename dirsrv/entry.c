@@ -4,6 +4,7 @@
  * Encoding (host byte order; the database is not portable across
  * architectures, as with LMDB itself):
  *   u32 magic | u32 dnlen dn | u32 ndnlen ndn | u32 nattrs |
+ *   (every string is followed by a NUL byte not counted in its length)
  *   per attribute: u8 flags | u32 desclen desc | u32 count |
  *     unless external: per value: u32 len bytes | u32 nlen [bytes]
  *   nlen == NSAME means the normalised value equals the value.
@@ -15,7 +16,7 @@
 
 #include "dirsrv.h"
 
-#define ENTRY_MAGIC	0x31304555u	/* "UE01" */
+#define ENTRY_MAGIC	0x32304555u	/* "UE02" */
 #define NSAME		0xffffffffu
 #define AF_EXTERNAL	0x01
 
@@ -229,11 +230,14 @@ put32(struct buf *b, uint32_t v)
 	buf_add(b, &v, sizeof(v));
 }
 
+/* every string is stored NUL-terminated (not counted in its length) so
+ * that decoded values can go to C-string APIs such as ldap_bv2dn */
 static void
 putbv(struct buf *b, const struct berval *v)
 {
 	put32(b, (uint32_t)v->bv_len);
 	buf_add(b, v->bv_val, v->bv_len);
+	buf_addc(b, '\0');
 }
 
 void
@@ -288,12 +292,12 @@ getbv(struct rd *r, struct berval *v)
 {
 	uint32_t l;
 
-	if (get32(r, &l) != 0 || l > r->left)
+	if (get32(r, &l) != 0 || l >= r->left || r->p[l] != '\0')
 		return -1;
 	v->bv_val = (char *)(uintptr_t)r->p;
 	v->bv_len = l;
-	r->p += l;
-	r->left -= l;
+	r->p += l + 1;
+	r->left -= l + 1;
 	return 0;
 }
 
@@ -346,13 +350,13 @@ entry_decode(struct arena *a, const struct schema *s, const void *data,
 				if (nl == NSAME) {
 					at->nvals[j] = at->vals[j];
 				} else {
-					if (nl > r.left)
+					if (nl >= r.left || r.p[nl] != '\0')
 						return -1;
 					at->nvals[j].bv_val =
 					    (char *)(uintptr_t)r.p;
 					at->nvals[j].bv_len = nl;
-					r.p += nl;
-					r.left -= nl;
+					r.p += nl + 1;
+					r.left -= nl + 1;
 				}
 			}
 			at->nv = cnt;

@@ -40,24 +40,17 @@ oid_is(const struct berval *b, const char *oid)
 int
 extended_is_write(struct op *op)
 {
-	struct exop x;
-	BerElement *save = op->ber;
-	int w;
+	BerElement *tmp = ber_dup(op->ber);
+	struct berval oid = { 0, NULL };
+	int w = 0;
 
-	/* peek at the OID without consuming the request */
-	{
-		struct berval body;
-		BerElement *tmp = ber_dup(save);
-
-		(void)body;
-		if (tmp == NULL)
-			return 0;
-		op->ber = tmp;
-		w = exop_decode(op, &x) == 0 &&
-		    oid_is(&x.oid, LDAP_EXOP_MODIFY_PASSWD);
-		op->ber = save;
-		ber_free(tmp, 0);
-	}
+	/* peek at the OID on a copy, with an allocated (non-destructive) read */
+	if (tmp == NULL)
+		return 0;
+	if (ber_scanf(tmp, "{o" /*}*/, &oid) != LBER_ERROR)
+		w = oid_is(&oid, LDAP_EXOP_MODIFY_PASSWD);
+	ber_memfree(oid.bv_val);
+	ber_free(tmp, 0);
 	return w;
 }
 
@@ -120,15 +113,15 @@ passwd_decode(const struct exop *x, struct berval *id, struct berval *oldpw,
 	}
 	tag = ber_peek_tag(ber, &len);
 	if (tag == LDAP_TAG_EXOP_MODIFY_PASSWD_ID) {
-		if (ber_scanf(ber, "O", id) == LBER_ERROR) { rc = -1; goto done; }
+		if (ber_scanf(ber, "o", id) == LBER_ERROR) { rc = -1; goto done; }
 		tag = ber_peek_tag(ber, &len);
 	}
 	if (tag == LDAP_TAG_EXOP_MODIFY_PASSWD_OLD) {
-		if (ber_scanf(ber, "O", oldpw) == LBER_ERROR) { rc = -1; goto done; }
+		if (ber_scanf(ber, "o", oldpw) == LBER_ERROR) { rc = -1; goto done; }
 		tag = ber_peek_tag(ber, &len);
 	}
 	if (tag == LDAP_TAG_EXOP_MODIFY_PASSWD_NEW) {
-		if (ber_scanf(ber, "O", newpw) == LBER_ERROR) { rc = -1; goto done; }
+		if (ber_scanf(ber, "o", newpw) == LBER_ERROR) { rc = -1; goto done; }
 		tag = ber_peek_tag(ber, &len);
 	}
 	if (tag != LBER_DEFAULT && tag != LBER_ERROR)
@@ -186,6 +179,8 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 	if (id.bv_len > 0) {
 		if (dn_normalize(srv->schema, &op->arena, &id, &pdn, &ndn) !=
 		    LDAP_SUCCESS) {
+			log_debug("passwd: bad userIdentity (%zu bytes) \"%.*s\"",
+			    (size_t)id.bv_len, (int)id.bv_len, id.bv_val);
 			rc = op_respond(op, LDAP_INVALID_DN_SYNTAX,
 			    "userIdentity is not a valid DN");
 			goto out;

@@ -72,7 +72,7 @@ decode_list(struct fdec *d, int depth, struct filter *f)
 static int
 decode_substrings(struct fdec *d, struct filter *f)
 {
-	const struct mrule *mr;
+	const struct mrule *mr = NULL;
 	struct berval piece, np;
 	ber_len_t len;
 	ber_tag_t tag;

@@ -52,8 +52,10 @@ ldap_modrdn(struct op *op, MDB_txn *txn)
 	}
 	code = LDAP_NO_SUCH_OBJECT;
 	text = "no such entry";
-	if (store_get_dn(st, txn, &op->arena, &ndn, &old) != 0)
+	if ((rc = store_get_dn(st, txn, &op->arena, &ndn, &old)) != 0) {
+		log_debug("modrdn: %s: %s", ndn.bv_val, mdb_strerror(rc));
 		goto fail;
+	}
 	if (ndn.bv_len == srv->nsuffix.bv_len) {
 		code = LDAP_UNWILLING_TO_PERFORM;
 		text = "the suffix entry cannot be renamed";

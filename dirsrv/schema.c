@@ -268,6 +268,18 @@ schema_statement(struct schema *s, struct buf *stmt, const char *where,
 
 	for (kw = 0; st[kw] && !isspace((unsigned char)st[kw]); kw++)
 		;
+	{
+		size_t k = kw;
+		while (st[k] && isspace((unsigned char)st[k]))
+			k++;
+		/* libldap wants the definition to start at its '(' */
+		if ((kw == 13 && strncasecmp(st, "attributetype", kw) == 0) ||
+		    (kw == 14 && strncasecmp(st, "attributetypes", kw) == 0))
+			return schema_add_at(s, st + k, where, err, errlen);
+		if ((kw == 11 && strncasecmp(st, "objectclass", kw) == 0) ||
+		    (kw == 13 && strncasecmp(st, "objectclasses", kw) == 0))
+			return schema_add_oc(s, st + k, where, err, errlen);
+	}
 	if ((kw == 13 && strncasecmp(st, "attributetype", kw) == 0) ||
 	    (kw == 14 && strncasecmp(st, "attributetypes", kw) == 0))
 		return schema_add_at(s, st + kw, where, err, errlen);

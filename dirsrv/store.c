@@ -240,6 +240,11 @@ store_load_external(struct store *st, MDB_txn *txn, struct arena *a,
 		val.bv_len = v.mv_size - nv.bv_len - 1;
 		if (val.bv_len == 0)	/* stored once when equal */
 			val = nv;
+		else if (val.bv_val[val.bv_len - 1] != '\0') {
+			rc = MDB_CORRUPTED;
+			break;
+		} else
+			val.bv_len--;	/* "nv\0value\0" */
 		attr_append_value(a, at, &val, &nv);
 		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP);
 	}
@@ -303,16 +308,20 @@ store_mv_add(struct store *st, MDB_txn *txn, struct arena *a, uint64_t id,
 
 	if (store_mv_has(st, txn, id, at, nv))
 		return MDB_KEYEXIST;
+	/* "nv\0" when the value is its own normal form, else "nv\0value\0" */
 	n = nv->bv_len + 1;
 	if (!(val->bv_len == nv->bv_len && memcmp(val->bv_val, nv->bv_val,
 	    nv->bv_len) == 0))
-		n += val->bv_len;
-	if (n > MV_MAXDATA || val->bv_len == 0)
+		n += val->bv_len + 1;
+	if (n > MV_MAXDATA || val->bv_len == 0 ||
+	    memchr(nv->bv_val, '\0', nv->bv_len) != NULL)
 		return MDB_BAD_VALSIZE;
 	memcpy(row, nv->bv_val, nv->bv_len);
 	row[nv->bv_len] = '\0';
-	if (n > nv->bv_len + 1)
+	if (n > nv->bv_len + 1) {
 		memcpy(row + nv->bv_len + 1, val->bv_val, val->bv_len);
+		row[n - 1] = '\0';
+	}
 	v.mv_data = row;
 	v.mv_size = n;
 	if ((rc = mdb_put(txn, at->dbi_mv, &k, &v, MDB_NODUPDATA)) != 0)
