@@ -1,0 +1,172 @@
+# tests/lib.sh - helpers for integration tests (sourced by bash scripts).
+#
+#   . "$(dirname "$0")/../lib.sh"
+#   srv_start [extra yaml lines...]   # starts unifiedid-dirsrv on a random
+#                                     # loopback port with an empty database;
+#                                     # sets URI, LDAPI, BASE, ADMIN_DN, ADMIN_PW,
+#                                     # CONF, DATA, T (temp dir)
+#   srv_import FILE                   # offline import (server must be stopped)
+#   srv_stop                          # SIGTERM and wait (checks exit status 0)
+#   ok CONDITION-DESCRIPTION / fail / check_rc EXPECTED ACTUAL WHAT
+#   done_testing                      # prints "N passed, N failed", exit code
+#
+# Every test gets its own temp dir and port; the EXIT trap kills what is
+# left, so a failing test never leaves a daemon behind.
+set -u
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+B=${B:-build}
+case "$B" in /*) ;; *) B="$TOP/$B" ;; esac
+DIRSRV="$B/unifiedid-dirsrv"
+BASE="dc=example,dc=gov,dc=cn"
+ADMIN_DN="cn=admin,$BASE"
+ADMIN_PW="secret"
+T=$(mktemp -d /tmp/unifiedid-test.XXXXXX)
+SRV_PID=""
+_passed=0
+_failed=0
+
+_cleanup() {
+	if [ -n "$SRV_PID" ] && kill -0 "$SRV_PID" 2>/dev/null; then
+		kill -KILL "$SRV_PID" 2>/dev/null
+		wait "$SRV_PID" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap _cleanup EXIT
+
+ok() {
+	_passed=$((_passed + 1))
+	echo "ok $((_passed + _failed)) - $*"
+}
+
+fail() {
+	_failed=$((_failed + 1))
+	echo "not ok $((_passed + _failed)) - $*"
+}
+
+# check EXPECTED ACTUAL DESCRIPTION
+check() {
+	if [ "$1" = "$2" ]; then
+		ok "$3"
+	else
+		fail "$3 (expected '$1', got '$2')"
+	fi
+}
+
+# check_contains HAYSTACK NEEDLE DESCRIPTION
+check_contains() {
+	case "$1" in
+	*"$2"*) ok "$3" ;;
+	*) fail "$3 (no '$2' in: $(printf '%s' "$1" | head -c 400))" ;;
+	esac
+}
+
+check_not_contains() {
+	case "$1" in
+	*"$2"*) fail "$3 (unexpected '$2')" ;;
+	*) ok "$3" ;;
+	esac
+}
+
+done_testing() {
+	echo "$_passed passed, $_failed failed"
+	[ "$_failed" -eq 0 ]
+}
+
+free_port() {
+	python3 - <<'PY'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+PY
+}
+
+# srv_config [extra yaml lines]: writes $CONF
+srv_config() {
+	PORT=$(free_port)
+	URI="ldap://127.0.0.1:$PORT"
+	DATA="$T/data"
+	LDAPI_PATH="$T/ldapi"
+	LDAPI="ldapi://$(printf '%s' "$LDAPI_PATH" | sed 's,/,%2F,g')"
+	CONF="$T/dirsrv.yaml"
+	{
+		echo "suffix: \"$BASE\""
+		echo "data_dir: $DATA"
+		echo "listen:"
+		echo "  - \"$URI\""
+		echo "  - \"$LDAPI\""
+		echo "rootdn: \"$ADMIN_DN\""
+		echo "rootpw: \"$ADMIN_PW\""
+		echo "schema_dir: $TOP/schema"
+		for l in "$@"; do echo "$l"; done
+	} > "$CONF"
+}
+
+# srv_run: start with the current $CONF; waits until it answers
+srv_run() {
+	"$DIRSRV" -f "$CONF" serve >> "$T/server.log" 2>&1 &
+	SRV_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		if ldapsearch -x -H "$URI" -b "" -s base -LLL namingContexts \
+		    >/dev/null 2>&1; then
+			return 0
+		fi
+		if ! kill -0 "$SRV_PID" 2>/dev/null; then
+			echo "# server exited; log:" >&2
+			sed 's/^/# /' "$T/server.log" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "# server did not answer within 10 s" >&2
+	return 1
+}
+
+srv_start() {
+	srv_config "$@"
+	srv_run
+}
+
+srv_import() {
+	"$DIRSRV" -f "$CONF" import "$1" >> "$T/server.log" 2>&1
+}
+
+srv_stop() {
+	local rc=0
+	if [ -n "$SRV_PID" ]; then
+		kill -TERM "$SRV_PID" 2>/dev/null
+		wait "$SRV_PID" || rc=$?
+		SRV_PID=""
+	fi
+	return $rc
+}
+
+# ldap-utils shortcuts
+lsearch() { ldapsearch -x -H "$URI" -LLL -o ldif-wrap=no "$@"; }
+asearch() { ldapsearch -x -H "$URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -LLL -o ldif-wrap=no "$@"; }
+amodify() { ldapmodify -x -H "$URI" -D "$ADMIN_DN" -w "$ADMIN_PW" "$@"; }
+aadd() { ldapadd -x -H "$URI" -D "$ADMIN_DN" -w "$ADMIN_PW" "$@"; }
+adelete() { ldapdelete -x -H "$URI" -D "$ADMIN_DN" -w "$ADMIN_PW" "$@"; }
+
+# base entries most tests need
+srv_seed() {
+	aadd >/dev/null <<EOF
+dn: $BASE
+objectClass: dcObject
+objectClass: organization
+dc: example
+o: Example
+
+dn: ou=people,$BASE
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=orgs,$BASE
+objectClass: organizationalUnit
+ou: orgs
+EOF
+}
