@@ -599,6 +599,10 @@ static const struct mrule mrules[] = {
 	{ "1.3.6.1.4.1.1466.109.114.2", "caseIgnoreIA5Match", MR_EQUALITY, mr_norm_case_ignore, MR_CMP_BYTES, S("26") },
 	{ "1.3.6.1.4.1.1466.109.114.3", "caseIgnoreIA5SubstringsMatch", MR_SUBSTR, mr_norm_case_ignore, MR_CMP_BYTES, S("58") },
 	{ "1.3.6.1.4.1.4203.1.2.1", "caseExactIA5SubstringsMatch", MR_SUBSTR, mr_norm_case_exact, MR_CMP_BYTES, S("58") },
+	/* OpenLDAP's CSN rules (entryCSN): ordered octet strings */
+	{ "1.3.6.1.4.1.4203.666.11.2.2", "CSNMatch", MR_EQUALITY, NULL, MR_CMP_BYTES, "1.3.6.1.4.1.4203.666.11.2.1" },
+	{ "1.3.6.1.4.1.4203.666.11.2.3", "CSNOrderingMatch", MR_ORDERING, NULL, MR_CMP_BYTES, "1.3.6.1.4.1.4203.666.11.2.1" },
+	{ "1.3.6.1.4.1.4203.666.11.2.5", "CSNSIDMatch", MR_EQUALITY, NULL, MR_CMP_BYTES, "1.3.6.1.4.1.4203.666.11.2.4" },
 	{ "1.3.6.1.1.16.2", "UUIDMatch", MR_EQUALITY, norm_uuid, MR_CMP_BYTES, "1.3.6.1.1.16.1" },
 	{ "1.3.6.1.1.16.3", "UUIDOrderingMatch", MR_ORDERING, norm_uuid, MR_CMP_BYTES, "1.3.6.1.1.16.1" },
 };
