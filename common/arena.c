@@ -14,6 +14,50 @@ struct arena_chunk {
 	max_align_t		 data[];
 };
 
+/* a few standard chunks kept per thread: most requests need one or two,
+ * so the request path does not go to malloc for them */
+#define SPARES	2
+static __thread struct arena_chunk *spare[SPARES];
+
+static void
+chunk_free(struct arena_chunk *c)
+{
+	int i;
+
+	if (c->size == ARENA_CHUNK)
+		for (i = 0; i < SPARES; i++)
+			if (spare[i] == NULL) {
+				spare[i] = c;
+				return;
+			}
+	free(c);
+}
+
+static struct arena_chunk *
+chunk_spare(void)
+{
+	struct arena_chunk *c;
+	int i;
+
+	for (i = 0; i < SPARES; i++)
+		if ((c = spare[i]) != NULL) {
+			spare[i] = NULL;
+			return c;
+		}
+	return NULL;
+}
+
+void
+arena_thread_cleanup(void)
+{
+	int i;
+
+	for (i = 0; i < SPARES; i++) {
+		free(spare[i]);
+		spare[i] = NULL;
+	}
+}
+
 void *
 arena_alloc(struct arena *a, size_t n)
 {
@@ -25,7 +69,8 @@ arena_alloc(struct arena *a, size_t n)
 		n = ARENA_ALIGN;
 	if (a->head == NULL || a->used + n > a->head->size) {
 		size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		c = xmalloc(sizeof(*c) + size);
+		if (size != ARENA_CHUNK || (c = chunk_spare()) == NULL)
+			c = xmalloc(sizeof(*c) + size);
 		c->size = size;
 		c->next = a->head;
 		a->head = c;
@@ -74,10 +119,10 @@ arena_reset(struct arena *a)
 	/* keep the oldest chunk if it is a standard one */
 	for (c = a->head; c->next != NULL; c = next) {
 		next = c->next;
-		free(c);
+		chunk_free(c);
 	}
 	if (c->size != ARENA_CHUNK) {
-		free(c);
+		chunk_free(c);
 		c = NULL;
 	}
 	a->head = c;
@@ -92,7 +137,7 @@ arena_free(struct arena *a)
 
 	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
-		free(c);
+		chunk_free(c);
 	}
 	a->head = NULL;
 	a->used = a->total = 0;

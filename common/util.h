@@ -60,6 +60,8 @@ char	*arena_strndup(struct arena *, const char *, size_t);
 void	*arena_memdup(struct arena *, const void *, size_t);
 void	 arena_reset(struct arena *);	/* free all but keep the first chunk */
 void	 arena_free(struct arena *);
+/* free the calling thread's cached chunks (at thread exit) */
+void	 arena_thread_cleanup(void);
 
 /* time helpers */
 uint64_t now_ms_monotonic(void);

@@ -278,6 +278,7 @@ const char *store_strerror(int);
 /* a read transaction for this thread (renewed, not re-created) */
 int	store_read_begin(struct store *, MDB_txn **);
 void	store_read_end(MDB_txn *);
+void	store_read_thread_end(void);
 int	store_mv_clear(struct store *, MDB_txn *, struct arena *,
 	    const struct entry *, struct attr *);
 /* ids of every entry in the subtree of ndn (base included), sorted */

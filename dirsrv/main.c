@@ -187,5 +187,6 @@ main(int argc, char **argv)
 	}
 	schema_free(schema);
 	config_free(&cfg);
+	arena_thread_cleanup();
 	return rc;
 }

@@ -298,6 +298,8 @@ worker_main(void *arg)
 			conn_handle(evs[i].data.ptr, evs[i].events);
 		}
 	}
+	store_read_thread_end();
+	arena_thread_cleanup();
 	return NULL;
 }
 
@@ -382,6 +384,7 @@ writer_main(void *arg)
 			break;	/* stopping, and the queue is empty */
 		writer_run(op);
 	}
+	arena_thread_cleanup();
 	return NULL;
 }
 

@@ -660,6 +660,15 @@ store_read_begin(struct store *st, MDB_txn **txn)
 	return 0;
 }
 
+/* release this thread's cached read transaction (before store_close) */
+void
+store_read_thread_end(void)
+{
+	if (tl_txn != NULL)
+		mdb_txn_abort(tl_txn);
+	tl_txn = NULL;
+}
+
 void
 store_read_end(MDB_txn *txn)
 {
