@@ -240,6 +240,8 @@ struct store {
 int	store_open(struct store *, const struct config *, const struct schema *,
 	    int readonly, char *err, size_t errlen);
 void	store_close(struct store *);
+void	store_set_bulk(struct store *, int on);
+int	store_sync(struct store *);
 /* look an entry up by normalised DN; MDB_NOTFOUND if absent */
 int	store_dn2id(struct store *, MDB_txn *, const struct berval *ndn,
 	    uint64_t *id);

@@ -114,6 +114,9 @@ ldif_import(struct config *cfg, struct schema *schema, const char *file)
 		    strerror(errno));
 		goto done;
 	}
+	/* like slapadd -q: no fsync per batch, one at the end; an import
+	 * that fails half-way leaves whole batches, each one consistent */
+	store_set_bulk(&srv->store, 1);
 	memset(&op, 0, sizeof(op));
 	op.isroot = 1;
 	op.import = 1;
@@ -184,6 +187,10 @@ ldif_import(struct config *cfg, struct schema *schema, const char *file)
 			goto done;
 		}
 		txn = NULL;
+	}
+	if ((rc = store_sync(&srv->store)) != 0) {
+		fprintf(stderr, "unifiedid-dirsrv: sync: %s\n", mdb_strerror(rc));
+		goto done;
 	}
 	fprintf(stderr, "unifiedid-dirsrv: imported %zu entries\n", count);
 	ret = 0;

@@ -59,6 +59,77 @@ open_dbi(MDB_txn *txn, const char *name, unsigned flags, MDB_dbi *dbi)
 	return mdb_dbi_open(txn, name, flags, dbi);
 }
 
+/*
+ * Which attributes are stored row by row is part of the database format:
+ * the list is recorded at creation and a different configured list is
+ * refused (export, change the setting, import) rather than misread.
+ */
+static int
+check_multival(struct store *st, MDB_txn *txn, int readonly, char *err,
+    size_t errlen)
+{
+	const struct schema *s = st->schema;
+	struct buf want = { 0 };
+	MDB_val k = { 8, "multival" }, v;
+	MDB_stat ms;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->nat; i++)
+		if (s->at[i]->multival) {
+			buf_addstr(&want, s->at[i]->oid);
+			buf_addc(&want, ' ');
+		}
+	rc = mdb_get(txn, st->meta, &k, &v);
+	if (rc == 0) {
+		if (v.mv_size != want.len || (want.len && memcmp(v.mv_data,
+		    want.p, want.len) != 0)) {
+			snprintf(err, errlen, "multival: the configured list "
+			    "differs from the one this database was created with "
+			    "(%.*s); export the data, change the setting and "
+			    "import again", (int)v.mv_size, (char *)v.mv_data);
+			buf_free(&want);
+			return -1;
+		}
+		buf_free(&want);
+		return 0;
+	}
+	if (rc != MDB_NOTFOUND || readonly) {
+		buf_free(&want);
+		return readonly ? 0 : (snprintf(err, errlen, "meta: %s",
+		    mdb_strerror(rc)), -1);
+	}
+	/* a database with entries but no record predates the setting */
+	if (mdb_stat(txn, st->id2entry, &ms) == 0 && ms.ms_entries > 0) {
+		snprintf(err, errlen, "this database has no multival record; "
+		    "export it and import into a new data_dir");
+		buf_free(&want);
+		return -1;
+	}
+	v.mv_data = want.p ? (void *)want.p : (void *)"";
+	v.mv_size = want.len;
+	rc = mdb_put(txn, st->meta, &k, &v, 0);
+	buf_free(&want);
+	if (rc != 0) {
+		snprintf(err, errlen, "meta: %s", mdb_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* bulk loading: no fsync per commit; store_sync() at the end */
+void
+store_set_bulk(struct store *st, int on)
+{
+	mdb_env_set_flags(st->env, MDB_NOSYNC, on);
+}
+
+int
+store_sync(struct store *st)
+{
+	return mdb_env_sync(st->env, 1);
+}
+
 int
 store_open(struct store *st, const struct config *cfg,
     const struct schema *s, int readonly, char *err, size_t errlen)
@@ -124,6 +195,11 @@ store_open(struct store *st, const struct config *cfg,
 			    MDB_DUPSORT, &at->dbi_mv)) != 0)
 				goto idx_fail;
 		}
+	}
+	if ((rc = check_multival(st, txn, readonly, err, errlen)) != 0) {
+		mdb_txn_abort(txn);
+		store_close(st);
+		return -1;
 	}
 	if (readonly) {
 		mdb_txn_abort(txn);
