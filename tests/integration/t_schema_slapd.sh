@@ -1,5 +1,5 @@
 #!/bin/sh
-# schema-slapd-check.sh -- validate schema/*.schema and etc/demo/demo.ldif
+# t_schema_slapd.sh -- validate schema/*.schema and etc/demo/demo.ldif
 # with OpenLDAP's own tools.
 #
 #  1. Every definition is parsed the way unifiedid-dirsrv parses it (keyword
