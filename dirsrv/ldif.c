@@ -12,7 +12,7 @@
 #include "dirsrv.h"
 #include <ldif.h>
 
-#define IMPORT_BATCH	5000
+#define IMPORT_BATCH	1000
 
 
 static int
