@@ -45,6 +45,64 @@ bind_check_password(struct op *op, const struct berval *ndn,
 	return ok;
 }
 
+/*
+ * SASL EXTERNAL with a verified client certificate: the identity is the
+ * entry named by the certificate's subject DN, or else the person whose
+ * uid is the certificate's CN.
+ */
+static int
+bind_external_tls(struct op *op)
+{
+	char *subject = tls_peer_subject(op->conn), *cn = NULL;
+	struct berval in, pdn, ndn;
+	struct entry e;
+	struct idl ids = { 0 };
+	MDB_txn *txn = NULL;
+	int found = 0;
+
+	if (subject == NULL)
+		return op_respond(op, LDAP_INAPPROPRIATE_AUTH,
+		    "no verified client certificate");
+	if (store_read_begin(&srv->store, &txn) != 0) {
+		free(subject);
+		return op_respond(op, LDAP_OTHER, "database unavailable");
+	}
+	in.bv_val = subject;
+	in.bv_len = strlen(subject);
+	if (dn_normalize(srv->schema, &op->arena, &in, &pdn, &ndn) ==
+	    LDAP_SUCCESS && store_get_dn(&srv->store, txn, &op->arena, &ndn,
+	    &e) == 0)
+		found = 1;
+	if (!found && (cn = tls_peer_cn(op->conn)) != NULL) {
+		struct berval v = { strlen(cn), cn }, nv;
+
+		if (value_normalize(&op->arena, srv->schema->a_uid, &v, &nv) ==
+		    0 && index_eq(&srv->store, txn, srv->schema->a_uid, &nv,
+		    &ids) == 0 && ids.n == 1 && store_get(&srv->store, txn,
+		    &op->arena, ids.ids[0], &e) == 0)
+			found = 1;
+	}
+	if (found) {
+		pdn.bv_val = arena_memdup(&op->arena, e.dn.bv_val, e.dn.bv_len);
+		pdn.bv_len = e.dn.bv_len;
+		ndn.bv_val = arena_memdup(&op->arena, e.ndn.bv_val, e.ndn.bv_len);
+		ndn.bv_len = e.ndn.bv_len;
+	}
+	store_read_end(txn);
+	idl_free(&ids);
+	free(cn);
+	if (!found) {
+		log_info("conn=%llu EXTERNAL bind: certificate \"%s\" maps to "
+		    "no entry", (unsigned long long)conn_id(op->conn), subject);
+		free(subject);
+		return op_respond(op, LDAP_INVALID_CREDENTIALS,
+		    "the client certificate maps to no entry");
+	}
+	free(subject);
+	conn_set_bind(op->conn, &pdn, &ndn, 0);
+	return op_respond(op, LDAP_SUCCESS, NULL);
+}
+
 int
 ldap_bind(struct op *op)
 {
@@ -74,6 +132,11 @@ ldap_bind(struct op *op)
 			return op_respond(op, LDAP_UNWILLING_TO_PERFORM,
 			    "unauthenticated bind (DN with no password) not "
 			    "allowed");
+		if (srv->cfg->require_secure_bind && !conn_is_tls(op->conn) &&
+		    !conn_is_ldapi(op->conn))
+			return op_respond(op, LDAP_CONFIDENTIALITY_REQUIRED,
+			    "simple bind requires TLS (ldaps:// or StartTLS) "
+			    "or ldapi://");
 		if (dn_normalize(srv->schema, &op->arena, &dn, &pdn, &ndn) !=
 		    LDAP_SUCCESS)
 			return op_respond(op, LDAP_INVALID_DN_SYNTAX,
@@ -102,6 +165,8 @@ ldap_bind(struct op *op)
 	if (mech.bv_len != 8 || strncasecmp(mech.bv_val, "EXTERNAL", 8) != 0)
 		return op_respond(op, LDAP_AUTH_METHOD_NOT_SUPPORTED,
 		    "SASL mechanism not supported (EXTERNAL only)");
+	if (conn_is_tls(op->conn))
+		return bind_external_tls(op);
 	if (!conn_is_ldapi(op->conn) || conn_peer_uid(op->conn) == (uid_t)-1)
 		return op_respond(op, LDAP_INAPPROPRIATE_AUTH,
 		    "SASL EXTERNAL needs ldapi:// (or a TLS client certificate)");

@@ -116,6 +116,7 @@ static const struct config_key config_keys[] = {
 	K_NUM("size_limit", CT_INT, size_limit, 0, INT_MAX),
 	K_NUM("time_limit", CT_INT, time_limit, 0, INT_MAX),
 	K_STR("user", user),
+	K_BOOL("require_secure_bind", require_secure_bind),
 	K_STR("default_shell", default_shell),
 	K_NUM("default_gid", CT_LONG, default_gid, 0, ID_MAX),
 	/* Never hand out uid or gid 0 from the directory. */

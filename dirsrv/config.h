@@ -61,6 +61,7 @@ struct config {
 	int	 size_limit;		/* entries per search, default 1000; 0 = none */
 	int	 time_limit;		/* seconds per search, default 60; 0 = none */
 	char	*user;			/* drop privileges to this user after listen */
+	int	 require_secure_bind;	/* simple binds only over TLS or ldapi */
 
 	/* POSIX defaults used by later workflows */
 	char	*default_shell;		/* default /bin/bash */

@@ -38,6 +38,27 @@ conn_peer_uid(const struct conn *c)
 	return c->peer_uid;
 }
 
+int
+conn_is_tls(const struct conn *c)
+{
+	return c->ssl != NULL;
+}
+
+/*
+ * StartTLS (RFC 4511 4.14): the success response goes out in clear text,
+ * then the connection switches; nothing else is read meanwhile.
+ */
+int
+conn_request_starttls(struct conn *c)
+{
+	if (!tls_configured())
+		return LDAP_UNAVAILABLE;
+	if (c->ssl != NULL || c->ldapi)
+		return LDAP_OPERATIONS_ERROR;
+	c->starttls = 1;
+	return LDAP_SUCCESS;
+}
+
 gid_t
 conn_peer_gid(const struct conn *c)
 {
@@ -83,7 +104,10 @@ conn_flush(struct conn *c)
 
 	pthread_mutex_lock(&c->mu);
 	while (c->out.len > 0) {
-		n = send(c->fd, c->out.p, c->out.len, MSG_NOSIGNAL);
+		if (c->ssl != NULL)
+			n = tls_write(c, c->out.p, c->out.len);
+		else
+			n = send(c->fd, c->out.p, c->out.len, MSG_NOSIGNAL);
 		if (n > 0) {
 			buf_consume(&c->out, (size_t)n);
 			continue;
@@ -291,7 +315,7 @@ conn_input(struct conn *c, int *queued)
 	int drop = 0;
 
 	*queued = 0;
-	while (!drop && !*queued && off < c->in.len) {
+	while (!drop && !*queued && !c->starttls && off < c->in.len) {
 		fl = conn_frame(c->in.p + off, c->in.len - off,
 		    srv->cfg->max_pdu);
 		if (fl < 0) {
@@ -331,13 +355,23 @@ conn_read(struct conn *c)
 		if (c->in.len >= limit)
 			return 0;	/* framing will decide */
 		buf_reserve(&c->in, READ_CHUNK);
-		n = recv(c->fd, c->in.p + c->in.len, c->in.cap - c->in.len - 1,
-		    0);
-		if (n > 0) {
-			c->in.len += (size_t)n;
-			if ((size_t)n < c->in.cap - c->in.len)
-				return 0;	/* drained for now */
-			continue;
+		if (c->ssl != NULL) {
+			/* drain OpenSSL's buffer too: epoll cannot see it */
+			n = tls_read(c, c->in.p + c->in.len,
+			    c->in.cap - c->in.len - 1);
+			if (n > 0) {
+				c->in.len += (size_t)n;
+				continue;
+			}
+		} else {
+			n = recv(c->fd, c->in.p + c->in.len,
+			    c->in.cap - c->in.len - 1, 0);
+			if (n > 0) {
+				c->in.len += (size_t)n;
+				if ((size_t)n < c->in.cap - c->in.len)
+					return 0;	/* drained for now */
+				continue;
+			}
 		}
 		if (n == 0)
 			return -1;
@@ -362,7 +396,7 @@ conn_arm(struct conn *c)
 	ev.events = EPOLLONESHOT | EPOLLRDHUP;
 	if (out < OUT_HIGH)
 		ev.events |= EPOLLIN;
-	if (out > 0)
+	if (out > 0 || c->tls_want_write)
 		ev.events |= EPOLLOUT;
 	ev.data.ptr = c;
 	return epoll_ctl(srv->epfd, EPOLL_CTL_MOD, c->fd, &ev);
@@ -400,6 +434,21 @@ conn_handle(struct conn *c, uint32_t events)
 	}
 	if (!gone && conn_flush(c) != 0)
 		gone = 1;
+	if (!gone && c->starttls) {
+		size_t out;
+
+		pthread_mutex_lock(&c->mu);
+		out = c->out.len;
+		pthread_mutex_unlock(&c->mu);
+		/* bytes after the request, before our answer: a protocol error */
+		if (c->in.len > 0)
+			gone = 1;
+		else if (out == 0) {
+			c->starttls = 0;
+			if (tls_start(c) != 0)
+				gone = 1;
+		}
+	}
 	if (gone) {
 		if (queued)
 			c->closing = 1;	/* the writer closes it */
@@ -438,6 +487,7 @@ conn_unref(struct conn *c)
 	pthread_mutex_unlock(&c->mu);
 	if (!last)
 		return;
+	tls_free(c);
 	buf_free(&c->in);
 	buf_free(&c->out);
 	free(c->binddn.bv_val);

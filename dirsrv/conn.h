@@ -19,6 +19,9 @@ struct conn {
 	uint64_t	 last_ms;
 	int		 closing;
 	int		 refs;
+	struct ssl_st	*ssl;		/* TLS (ldaps://, or after StartTLS) */
+	int		 tls_want_write;
+	int		 starttls;	/* switch to TLS once the answer is out */
 	struct conn	*rq_next;	/* ready queue */
 	struct conn	*next, *prev;	/* all connections */
 };
@@ -30,5 +33,10 @@ ssize_t		 conn_frame(const unsigned char *, size_t, size_t max);
 int		 op_decode(struct op *, struct berval *pdu);
 /* server.c */
 void		 conn_close(struct conn *);
+/* tls.c */
+int		 tls_start(struct conn *);
+void		 tls_free(struct conn *);
+ssize_t		 tls_read(struct conn *, void *, size_t);
+ssize_t		 tls_write(struct conn *, const void *, size_t);
 
 #endif

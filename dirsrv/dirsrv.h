@@ -488,6 +488,16 @@ uint64_t conn_id(const struct conn *);
 void	conn_set_bind(struct conn *, const struct berval *dn,
 	    const struct berval *ndn, int isroot);
 
+/* tls.c */
+int	tls_init(const struct config *, char *err, size_t errlen);
+void	tls_shutdown(void);
+int	tls_configured(void);
+char	*tls_peer_subject(struct conn *);
+char	*tls_peer_cn(struct conn *);
+/* conn.c: StartTLS bookkeeping */
+int	conn_is_tls(const struct conn *);
+int	conn_request_starttls(struct conn *);
+
 /* server.c */
 int	server_run(struct config *, struct schema *);
 /* normalise suffix and rootdn into s */

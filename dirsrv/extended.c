@@ -81,10 +81,13 @@ ldap_extended(struct op *op)
 		return LDAP_SUCCESS;
 	}
 	if (oid_is(&x.oid, LDAP_EXOP_START_TLS)) {
+		int rc = conn_request_starttls(op->conn);
+
 		rx.ext_oid = LDAP_EXOP_START_TLS;
-		op_send_result(op, &rx, LDAP_UNAVAILABLE, NULL,
-		    "TLS is not configured on this server");
-		return LDAP_UNAVAILABLE;
+		op_send_result(op, &rx, rc, NULL, rc == LDAP_UNAVAILABLE ?
+		    "TLS is not configured on this server" :
+		    rc == LDAP_OPERATIONS_ERROR ? "TLS is already in use" : NULL);
+		return rc;
 	}
 	return op_respond(op, LDAP_PROTOCOL_ERROR,
 	    "unsupported extended operation");

@@ -109,6 +109,8 @@ rootdse_build(struct server *s)
 	add_str(a, sc, e, "supportedSASLMechanisms", "EXTERNAL");
 	add_str(a, sc, e, "supportedExtension", LDAP_EXOP_WHO_AM_I);
 	add_str(a, sc, e, "supportedExtension", LDAP_EXOP_MODIFY_PASSWD);
+	if (tls_configured())
+		add_str(a, sc, e, "supportedExtension", LDAP_EXOP_START_TLS);
 	add_str(a, sc, e, "supportedControl", LDAP_CONTROL_PAGEDRESULTS);
 	add_str(a, sc, e, "supportedControl", LDAP_CONTROL_PASSWORDPOLICYREQUEST);
 	add_str(a, sc, e, "supportedControl", LDAP_CONTROL_MANAGEDSAIT);

@@ -34,6 +34,7 @@ struct server *srv;
 struct listener {
 	int	fd;
 	int	ldapi;
+	int	tls;
 	char	path[108];
 };
 
@@ -93,12 +94,21 @@ listen_url(const char *url, char *err, size_t errlen)
 		chmod(path, 0666);
 		l->ldapi = 1;
 		snprintf(l->path, sizeof(l->path), "%s", path);
-	} else if (strcasecmp(lud->lud_scheme, "ldap") == 0) {
+	} else if (strcasecmp(lud->lud_scheme, "ldap") == 0 ||
+	    strcasecmp(lud->lud_scheme, "ldaps") == 0) {
 		struct sockaddr_storage ss;
 		socklen_t sl;
 		const char *host = lud->lud_host && *lud->lud_host ?
 		    lud->lud_host : "0.0.0.0";
-		int port = lud->lud_port ? lud->lud_port : 389;
+		int tls = strcasecmp(lud->lud_scheme, "ldaps") == 0;
+		int port = lud->lud_port ? lud->lud_port : tls ? 636 : 389;
+
+		if (tls && !tls_configured()) {
+			snprintf(err, errlen, "listen: %s needs tls.certificate "
+			    "and tls.key", url);
+			goto fail;
+		}
+		l->tls = tls;
 
 		memset(&ss, 0, sizeof(ss));
 		if (strchr(host, ':') != NULL) {
@@ -126,8 +136,8 @@ listen_url(const char *url, char *err, size_t errlen)
 		if (bind(fd, (struct sockaddr *)&ss, sl) != 0)
 			goto syserr;
 	} else {
-		snprintf(err, errlen, "listen: %s: scheme %s is not supported "
-		    "here (ldaps needs the tls: settings)", url, lud->lud_scheme);
+		snprintf(err, errlen, "listen: %s: scheme %s is not supported",
+		    url, lud->lud_scheme);
 		goto fail;
 	}
 	if (listen(fd, 1024) != 0)
@@ -201,6 +211,15 @@ server_accept(struct listener *l)
 		}
 		c = conn_new(fd, l->ldapi, uid, peer);
 		c->peer_gid = gid;
+		if (l->tls && tls_start(c) != 0) {
+			log_warn("conn from %s: cannot start TLS", peer);
+			conn_unref(c);
+			close(fd);
+			pthread_mutex_lock(&srv->conn_mu);
+			srv->nconns--;
+			pthread_mutex_unlock(&srv->conn_mu);
+			continue;
+		}
 		pthread_mutex_lock(&srv->conn_mu);
 		c->id = ++srv->next_connid;
 		c->next = srv->conns;
@@ -480,8 +499,13 @@ server_run(struct config *cfg, struct schema *schema)
 		fprintf(stderr, "unifiedid-dirsrv: %s\n", err);
 		return 1;
 	}
+	if (tls_init(cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "unifiedid-dirsrv: %s\n", err);
+		return 1;
+	}
 	if (store_open(&srv->store, cfg, schema, 0, err, sizeof(err)) != 0) {
 		fprintf(stderr, "unifiedid-dirsrv: %s\n", err);
+		tls_shutdown();
 		return 1;
 	}
 	for (i = 0; i < cfg->listen.n; i++)
@@ -566,5 +590,6 @@ out:
 			unlink(listeners[k].path);
 	}
 	store_close(&srv->store);
+	tls_shutdown();
 	return rc;
 }
