@@ -58,7 +58,14 @@ tls_init(const struct config *cfg, char *err, size_t errlen)
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls.key, SSL_FILETYPE_PEM)
 	    != 1) {
-		tls_errstr(err, errlen, cfg->tls.key);
+		if (ERR_GET_REASON(ERR_peek_error()) ==
+		    X509_R_KEY_VALUES_MISMATCH) {
+			snprintf(err, errlen, "tls: the key %s does not match "
+			    "the certificate %s", cfg->tls.key,
+			    cfg->tls.certificate);
+			ERR_clear_error();
+		} else
+			tls_errstr(err, errlen, cfg->tls.key);
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
