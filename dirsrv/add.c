@@ -8,7 +8,8 @@
  * import through entry_from_list().
  */
 static int
-add_decode_attrs(struct op *op, struct entry *e, const char **text)
+add_decode_attrs(struct op *op, struct entry *e, struct berval *clear,
+    const char **text)
 {
 	const struct schema *s = srv->schema;
 	struct berval desc, v, *vals = NULL;
@@ -70,8 +71,8 @@ add_decode_attrs(struct op *op, struct entry *e, const char **text)
 			return LDAP_TYPE_OR_VALUE_EXISTS;
 		}
 		a = entry_add_attr(&op->arena, e, at, desc.bv_len ? &desc : NULL);
-		if ((rc = write_values(&op->arena, a, vals, nv, 1, text)) !=
-		    LDAP_SUCCESS)
+		if ((rc = write_values(&op->arena, a, vals, nv, 1, clear,
+		    text)) != LDAP_SUCCESS)
 			return rc;
 		if (attr_find_duplicate(a) >= 0) {
 			char *t = arena_alloc(&op->arena, 160);
@@ -148,9 +149,10 @@ int
 ldap_add(struct op *op, MDB_txn *txn)
 {
 	struct entry *e = arena_calloc(&op->arena, 1, sizeof(*e));
-	struct berval dn;
+	struct berval dn, clear = { 0, NULL };
+	struct result_extra x = { 0 };
 	const char *text = NULL, *matched = NULL;
-	int rc;
+	int rc, pperr = PP_OK;
 
 	if (ber_scanf(op->ber, "{m" /*}*/, &dn) == LBER_ERROR) {
 		mdb_txn_abort(txn);
@@ -166,10 +168,16 @@ ldap_add(struct op *op, MDB_txn *txn)
 		return op_respond(op, LDAP_INSUFFICIENT_ACCESS,
 		    "no write access to this entry");
 	}
-	if ((rc = add_decode_attrs(op, e, &text)) != LDAP_SUCCESS ||
+	if ((rc = add_decode_attrs(op, e, &clear, &text)) != LDAP_SUCCESS ||
+	    (rc = write_password_policy(op, NULL, e, &clear, &pperr, &text)) !=
+	    LDAP_SUCCESS ||
 	    (rc = add_entry(op, txn, e, &text, &matched)) != LDAP_SUCCESS) {
+		if (clear.bv_val != NULL)
+			explicit_bzero(clear.bv_val, clear.bv_len);
 		mdb_txn_abort(txn);
-		return op_respond_matched(op, rc, matched, text);
+		ppolicy_control(op, &x, pperr, -1);
+		op_send_result(op, &x, rc, matched, text);
+		return rc;
 	}
 	return write_finish(op, txn, 0);
 }

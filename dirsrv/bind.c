@@ -13,36 +13,156 @@
 #include "password.h"
 
 static int
-bind_check_password(struct op *op, const struct berval *ndn,
-    const struct berval *pw)
+is_rootdn(const struct berval *ndn)
+{
+	return srv->nrootdn.bv_len > 0 && ndn->bv_len == srv->nrootdn.bv_len &&
+	    memcmp(ndn->bv_val, srv->nrootdn.bv_val, ndn->bv_len) == 0;
+}
+
+static int
+bind_rootdn(const struct berval *pw)
 {
 	const struct config *cfg = srv->cfg;
+	int rehash;
+
+	if (cfg->rootpw == NULL)
+		return 0;
+	if (cfg->rootpw_cleartext)
+		return strlen(cfg->rootpw) == pw->bv_len &&
+		    CRYPTO_memcmp(cfg->rootpw, pw->bv_val, pw->bv_len) == 0;
+	return pw_verify(pw->bv_val, pw->bv_len, cfg->rootpw,
+	    strlen(cfg->rootpw), &rehash) == PW_MATCH;
+}
+
+/*
+ * Apply a bind's outcome to the entry in its own short write transaction:
+ * failures and locks (password policy), or a rehash of an imported hash
+ * to the current scheme after a successful bind.
+ */
+static void
+bind_update(struct op *op, const struct berval *ndn, int success,
+    const struct berval *pw, int rehash)
+{
+	struct entry old, *e;
+	MDB_txn *txn;
+	char hash[PW_HASH_MAX];
+	int rc;
+
+	if ((rc = mdb_txn_begin(srv->store.env, NULL, 0, &txn)) != 0) {
+		log_err("bind: write transaction: %s", mdb_strerror(rc));
+		return;
+	}
+	if (store_get_dn(&srv->store, txn, &op->arena, ndn, &old) != 0) {
+		mdb_txn_abort(txn);
+		return;
+	}
+	e = entry_dup(&op->arena, &old);
+	if (!success) {
+		ppolicy_bind_failed(&op->arena, e);
+	} else {
+		ppolicy_bind_succeeded(&op->arena, e);
+		if (rehash && pw_hash(pw->bv_val, pw->bv_len, hash,
+		    sizeof(hash)) == 0) {
+			struct attr *a = entry_find(e,
+			    srv->schema->a_userpassword);
+			struct berval v;
+
+			if (a != NULL) {
+				v.bv_len = strlen(hash);
+				v.bv_val = arena_strndup(&op->arena, hash, v.bv_len);
+				a->nv = 0;
+				attr_append_value(&op->arena, a, &v, &v);
+				log_info("conn=%llu: password of \"%s\" rehashed "
+				    "to the current scheme",
+				    (unsigned long long)conn_id(op->conn),
+				    old.dn.bv_val);
+			}
+			explicit_bzero(hash, sizeof(hash));
+		}
+	}
+	if ((rc = store_modify(&srv->store, txn, &op->arena, &old, e)) != 0 ||
+	    (rc = mdb_txn_commit(txn)) != 0) {
+		if (rc != 0)
+			log_err("bind: update: %s", mdb_strerror(rc));
+		if (txn != NULL && rc != 0)
+			mdb_txn_abort(txn);
+	}
+}
+
+/* a bind to an entry; answers and returns the LDAP code */
+static int
+bind_entry(struct op *op, const struct berval *pdn, const struct berval *ndn,
+    const struct berval *pw)
+{
+	struct result_extra x = { 0 };
+	struct ppstate ps;
 	struct entry e;
-	struct attr *up;
+	struct attr *up, *st;
 	MDB_txn *txn;
 	size_t i;
-	int rc, rehash, ok = 0;
+	int ok = 0, rehash = 0, r, restricted = 0, code;
+	const char *why = NULL;
 
-	if (srv->nrootdn.bv_len > 0 && ndn->bv_len == srv->nrootdn.bv_len &&
-	    memcmp(ndn->bv_val, srv->nrootdn.bv_val, ndn->bv_len) == 0) {
-		if (cfg->rootpw == NULL)
-			return 0;
-		if (cfg->rootpw_cleartext)
-			return strlen(cfg->rootpw) == pw->bv_len &&
-			    CRYPTO_memcmp(cfg->rootpw, pw->bv_val, pw->bv_len) == 0;
-		return pw_verify(pw->bv_val, pw->bv_len, cfg->rootpw,
-		    strlen(cfg->rootpw), &rehash) == PW_MATCH;
+	if (store_read_begin(&srv->store, &txn) != 0)
+		return op_respond(op, LDAP_OTHER, "database unavailable");
+	if (store_get_dn(&srv->store, txn, &op->arena, ndn, &e) != 0 ||
+	    (up = entry_find(&e, srv->schema->a_userpassword)) == NULL) {
+		store_read_end(txn);
+		return op_respond(op, LDAP_INVALID_CREDENTIALS, NULL);
 	}
-	if ((rc = store_read_begin(&srv->store, &txn)) != 0)
-		return 0;
-	if (store_get_dn(&srv->store, txn, &op->arena, ndn, &e) == 0 &&
-	    (up = entry_find(&e, srv->schema->a_userpassword)) != NULL) {
-		for (i = 0; i < up->nv && !ok; i++)
-			ok = pw_verify(pw->bv_val, pw->bv_len, up->vals[i].bv_val,
-			    up->vals[i].bv_len, &rehash) == PW_MATCH;
+	ppolicy_state(&e, &ps);
+	st = entry_find(&e, schema_at(srv->schema, "accountStatus", 13));
+	if (ps.locked) {
+		store_read_end(txn);
+		log_info("conn=%llu bind dn=\"%s\": account locked",
+		    (unsigned long long)conn_id(op->conn), pdn->bv_val);
+		ppolicy_control(op, &x, PP_LOCKED, -1);
+		op_send_result(op, &x, LDAP_INVALID_CREDENTIALS, NULL,
+		    "account is locked");
+		return LDAP_INVALID_CREDENTIALS;
+	}
+	for (i = 0; i < up->nv && !ok; i++) {
+		r = 0;
+		ok = pw_verify(pw->bv_val, pw->bv_len, up->vals[i].bv_val,
+		    up->vals[i].bv_len, &r) == PW_MATCH;
+		rehash = ok && r;
+	}
+	/* accounts that are not active cannot log in (workflows.md) */
+	if (ok && st != NULL && st->nv > 0 && !(st->vals[0].bv_len == 6 &&
+	    strncasecmp(st->vals[0].bv_val, "active", 6) == 0)) {
+		char *t = arena_alloc(&op->arena, 80);
+		snprintf(t, 80, "account is %.*s", (int)(st->vals[0].bv_len > 20 ?
+		    20 : st->vals[0].bv_len), st->vals[0].bv_val);
+		why = t;
+		ok = 0;
+		rehash = 0;
 	}
 	store_read_end(txn);
-	return ok;
+	if (!ok) {
+		log_info("conn=%llu bind dn=\"%s\" failed%s%s",
+		    (unsigned long long)conn_id(op->conn), pdn->bv_val,
+		    why ? ": " : "", why ? why : "");
+		if (why == NULL)
+			bind_update(op, ndn, 0, pw, 0);
+		return op_respond(op, LDAP_INVALID_CREDENTIALS, why);
+	}
+	if (ps.failures > 0 || ps.lock_expired || rehash)
+		bind_update(op, ndn, 1, pw, rehash);
+	code = -1;
+	if (ps.expired) {
+		code = PP_EXPIRED;
+		restricted = 1;
+	} else if (ps.must_change) {
+		code = PP_CHANGE_AFTER_RESET;
+		restricted = 1;
+	}
+	conn_set_bind(op->conn, pdn, ndn, 0);
+	conn_set_restricted(op->conn, restricted);
+	ppolicy_control(op, &x, code, code < 0 && ps.expire_in >= 0 &&
+	    ps.expire_in < 7 * 86400 ? ps.expire_in : -1);
+	op_send_result(op, &x, LDAP_SUCCESS, NULL, restricted ?
+	    "password must be changed before anything else" : NULL);
+	return LDAP_SUCCESS;
 }
 
 /*
@@ -141,16 +261,14 @@ ldap_bind(struct op *op)
 		    LDAP_SUCCESS)
 			return op_respond(op, LDAP_INVALID_DN_SYNTAX,
 			    "invalid DN");
-		if (!bind_check_password(op, &ndn, &pw)) {
+		if (!is_rootdn(&ndn))
+			return bind_entry(op, &pdn, &ndn, &pw);
+		if (!bind_rootdn(&pw)) {
 			log_info("conn=%llu bind dn=\"%s\" failed",
 			    (unsigned long long)conn_id(op->conn), pdn.bv_val);
 			return op_respond(op, LDAP_INVALID_CREDENTIALS, NULL);
 		}
-		conn_set_bind(op->conn, &pdn, &ndn, ndn.bv_len ==
-		    srv->nrootdn.bv_len && srv->nrootdn.bv_len > 0 &&
-		    memcmp(ndn.bv_val, srv->nrootdn.bv_val, ndn.bv_len) == 0);
-		log_debug("conn=%llu bind dn=\"%s\"",
-		    (unsigned long long)conn_id(op->conn), pdn.bv_val);
+		conn_set_bind(op->conn, &pdn, &ndn, 1);
 		return op_respond(op, LDAP_SUCCESS, NULL);
 	}
 	if (tag != LDAP_AUTH_SASL)

@@ -92,6 +92,15 @@ conn_set_bind(struct conn *c, const struct berval *dn,
 	    ndn->bv_len);
 	c->bindndn.bv_len = ndn->bv_len;
 	c->isroot = isroot;
+	c->restricted = 0;
+	pthread_mutex_unlock(&c->mu);
+}
+
+void
+conn_set_restricted(struct conn *c, int on)
+{
+	pthread_mutex_lock(&c->mu);
+	c->restricted = on;
 	pthread_mutex_unlock(&c->mu);
 }
 
@@ -174,6 +183,7 @@ op_new(struct conn *c)
 	op->bindndn.bv_val = arena_memdup(&op->arena, c->bindndn.bv_val ?
 	    c->bindndn.bv_val : "", c->bindndn.bv_len);
 	op->isroot = c->isroot;
+	op->restricted = c->restricted;
 	pthread_mutex_unlock(&c->mu);
 	return op;
 }
@@ -267,6 +277,19 @@ conn_dispatch(struct conn *c, struct berval *pdu, int *drop)
 		if (op->tag != LDAP_REQ_UNBIND && op->tag != LDAP_REQ_ABANDON)
 			op_respond(op, rc, rc == LDAP_UNAVAILABLE_CRITICAL_EXTENSION
 			    ? "critical control not supported" : NULL);
+		op_free(op);
+		return 0;
+	}
+	/* after a reset or expiry only the password change is allowed
+	 * (draft-behera 8.1.2.2) */
+	if (op->restricted && op->tag != LDAP_REQ_BIND &&
+	    op->tag != LDAP_REQ_UNBIND && op->tag != LDAP_REQ_ABANDON &&
+	    op->tag != LDAP_REQ_EXTENDED) {
+		struct result_extra x = { 0 };
+
+		ppolicy_control(op, &x, PP_CHANGE_AFTER_RESET, -1);
+		op_send_result(op, &x, LDAP_UNWILLING_TO_PERFORM, NULL,
+		    "the password must be changed first (Password Modify)");
 		op_free(op);
 		return 0;
 	}

@@ -16,6 +16,7 @@ struct conn {
 	struct buf	 out;
 	struct berval	 binddn, bindndn;
 	int		 isroot;
+	int		 restricted;	/* must change the password first */
 	uint64_t	 last_ms;
 	int		 closing;
 	int		 refs;

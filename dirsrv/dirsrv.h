@@ -429,6 +429,7 @@ struct op {
 	int		 isroot;
 	MDB_txn		*txn;		/* the write transaction (writer) */
 	int		 import;	/* offline import: keep operational attrs */
+	int		 restricted;	/* bound, but must change the password */
 };
 
 /* extra fields of a result: SASL credentials, extended response, controls */
@@ -487,6 +488,32 @@ const char *conn_peer(const struct conn *);
 uint64_t conn_id(const struct conn *);
 void	conn_set_bind(struct conn *, const struct berval *dn,
 	    const struct berval *ndn, int isroot);
+void	conn_set_restricted(struct conn *, int);
+
+/* ppolicy.c: draft-behera error codes */
+enum {
+	PP_OK = -1, PP_EXPIRED = 0, PP_LOCKED = 1, PP_CHANGE_AFTER_RESET = 2,
+	PP_MOD_NOT_ALLOWED = 3, PP_MUST_SUPPLY_OLD = 4, PP_QUALITY = 5,
+	PP_TOO_SHORT = 6, PP_TOO_YOUNG = 7, PP_IN_HISTORY = 8
+};
+struct ppstate {
+	int		locked;
+	int		lock_expired;
+	int		expired;
+	int		must_change;
+	size_t		failures;
+	long long	expire_in;	/* seconds, -1 = never */
+};
+int	ppolicy_quality(const struct berval *pw, const struct berval *uid,
+	    const char **text);
+int	ppolicy_in_history(const struct entry *, const struct berval *pw);
+void	ppolicy_password_changed(struct arena *, const struct entry *old,
+	    struct entry *new, int by_admin);
+void	ppolicy_state(const struct entry *, struct ppstate *);
+void	ppolicy_bind_failed(struct arena *, struct entry *);
+void	ppolicy_bind_succeeded(struct arena *, struct entry *);
+void	ppolicy_control(struct op *, struct result_extra *, int err,
+	    long long warn_secs);
 
 /* tls.c */
 int	tls_init(const struct config *, char *err, size_t errlen);
@@ -506,7 +533,10 @@ void	server_queue_write(struct op *);
 
 /* write.c: shared helpers of add/modify/modrdn/delete/import */
 int	write_values(struct arena *, struct attr *, const struct berval *vals,
-	    size_t n, int user, const char **text);
+	    size_t n, int user, struct berval *clear, const char **text);
+int	write_password_policy(struct op *, const struct entry *old,
+	    struct entry *e, struct berval *clear, int *pperr,
+	    const char **text);
 int	write_check_entry(struct arena *, const struct schema *, struct entry *,
 	    const char **text);
 int	write_check_rdn(struct arena *, const struct schema *,

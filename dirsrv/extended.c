@@ -165,7 +165,7 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 	char hash[PW_HASH_MAX], genbuf[17];
 	struct berval hv, *resp = NULL;
 	size_t i;
-	int rc, rehash, ok;
+	int rc, rehash, ok, self;
 
 	if (exop_decode(op, &x) != 0 || passwd_decode(&x, &id, &oldpw,
 	    &newpw) != 0) {
@@ -191,8 +191,9 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 	} else {
 		ndn = op->bindndn;
 	}
-	if (!op->isroot && !(ndn.bv_len == op->bindndn.bv_len &&
-	    memcmp(ndn.bv_val, op->bindndn.bv_val, ndn.bv_len) == 0)) {
+	self = ndn.bv_len == op->bindndn.bv_len &&
+	    memcmp(ndn.bv_val, op->bindndn.bv_val, ndn.bv_len) == 0;
+	if (!op->isroot && !self) {
 		rc = op_respond(op, LDAP_INSUFFICIENT_ACCESS,
 		    "only an administrator may change another user's password");
 		goto out;
@@ -216,9 +217,11 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 			    "old password is wrong");
 			goto out;
 		}
-	} else if (!op->isroot && up != NULL) {
-		rc = op_respond(op, LDAP_UNWILLING_TO_PERFORM,
+	} else if (self && up != NULL) {
+		ppolicy_control(op, &rx, PP_MUST_SUPPLY_OLD, -1);
+		op_send_result(op, &rx, LDAP_UNWILLING_TO_PERFORM, NULL,
 		    "the old password is required");
+		rc = LDAP_UNWILLING_TO_PERFORM;
 		goto out;
 	}
 	if (newpw.bv_len == 0) {
@@ -226,6 +229,25 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 		newpw.bv_val = genbuf;
 		newpw.bv_len = 16;
 		gen = newpw;
+	}
+	{
+		struct attr *uid = entry_find(&e, srv->schema->a_uid);
+		const char *why = NULL;
+		int pperr = ppolicy_quality(&newpw, uid && uid->nv ?
+		    &uid->vals[0] : NULL, &why);
+
+		if (pperr == PP_OK && ppolicy_in_history(&e, &newpw)) {
+			pperr = PP_IN_HISTORY;
+			why = "the new password must differ from the current one "
+			    "and the last ones used (password_policy.history)";
+		}
+		if (pperr != PP_OK) {
+			ppolicy_control(op, &rx, pperr, -1);
+			op_send_result(op, &rx, LDAP_CONSTRAINT_VIOLATION, NULL,
+			    why);
+			rc = LDAP_CONSTRAINT_VIOLATION;
+			goto out;
+		}
 	}
 	if (memchr(newpw.bv_val, '\0', newpw.bv_len) != NULL ||
 	    pw_hash(newpw.bv_val, newpw.bv_len, hash, sizeof(hash)) != 0) {
@@ -240,6 +262,7 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 	hv.bv_len = strlen(hash);
 	hv.bv_val = arena_strndup(&op->arena, hash, hv.bv_len);
 	attr_append_value(&op->arena, up, &hv, &hv);
+	ppolicy_password_changed(&op->arena, &e, ne, !self);
 	write_stamp(op, ne, 0);
 	if ((rc = store_modify(&srv->store, txn, &op->arena, &e, ne)) != 0 ||
 	    (rc = mdb_txn_commit(txn)) != 0) {
@@ -249,6 +272,8 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 		goto out;
 	}
 	txn = NULL;
+	if (self)
+		conn_set_restricted(op->conn, 0);
 	if (gen.bv_len > 0) {
 		BerElement *ber = ber_alloc_t(LBER_USE_DER);
 

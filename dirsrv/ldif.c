@@ -77,7 +77,7 @@ import_entry(struct op *op, LDIFRecord *lr, struct entry *e,
 		    strlen(at->name), (char *)(uintptr_t)at->name });
 		if (a == NULL)
 			a = entry_add_attr(&op->arena, e, at, semi ? &desc : NULL);
-		if ((rc = write_values(&op->arena, a, vals, n, 0, text)) !=
+		if ((rc = write_values(&op->arena, a, vals, n, 0, NULL, text)) !=
 		    LDAP_SUCCESS)
 			return rc;
 		if (attr_find_duplicate(a) >= 0) {

@@ -16,6 +16,7 @@ struct mctx {
 	MDB_txn		*txn;
 	struct entry	*e;
 	const char	*text;
+	struct berval	 clear;		/* a new cleartext userPassword */
 };
 
 static int
@@ -158,7 +159,8 @@ mod_one(struct mctx *m, int mop, const struct berval *desc,
 	}
 	memset(&nw, 0, sizeof(nw));
 	nw.at = at;
-	if ((rc = write_values(&m->op->arena, &nw, vals, n, 1, &m->text)) !=
+	if ((rc = write_values(&m->op->arena, &nw, vals, n, 1,
+	    mop == LDAP_MOD_DELETE ? NULL : &m->clear, &m->text)) !=
 	    LDAP_SUCCESS)
 		return rc;
 	if (attr_find_duplicate(&nw) >= 0) {
@@ -253,7 +255,9 @@ ldap_modify(struct op *op, MDB_txn *txn)
 {
 	struct berval dn, pdn, ndn, desc, v, *vals = NULL;
 	struct entry old, *e;
-	struct mctx m = { op, txn, NULL, NULL };
+	struct mctx m = { op, txn, NULL, NULL, { 0, NULL } };
+	struct result_extra x = { 0 };
+	int pperr = PP_OK;
 	ber_int_t mop;
 	ber_len_t len;
 	ber_tag_t tag, vt;
@@ -325,6 +329,21 @@ ldap_modify(struct op *op, MDB_txn *txn)
 			goto fail;
 		nchanges++;
 	}
+	if ((rc = write_password_policy(op, &old, e, &m.clear, &pperr,
+	    &m.text)) != LDAP_SUCCESS)
+		goto fail;
+	/* an administrator's unlock also forgets the failures behind it */
+	{
+		struct attrtype *lt = schema_at(srv->schema,
+		    "pwdAccountLockedTime", 20);
+		struct attrtype *ft = schema_at(srv->schema, "pwdFailureTime",
+		    14);
+		struct attr *fa;
+
+		if (lt != NULL && ft != NULL && entry_find(&old, lt) != NULL &&
+		    entry_find(e, lt) == NULL && (fa = entry_find(e, ft)) != NULL)
+			entry_del_attr(e, fa);
+	}
 	if ((rc = write_check_entry(&op->arena, srv->schema, e, &m.text)) !=
 	    LDAP_SUCCESS)
 		goto fail;
@@ -332,6 +351,10 @@ ldap_modify(struct op *op, MDB_txn *txn)
 	rc = store_modify(&srv->store, txn, &op->arena, &old, e);
 	return write_finish(op, txn, rc);
 fail:
+	if (m.clear.bv_val != NULL)
+		explicit_bzero(m.clear.bv_val, m.clear.bv_len);
 	mdb_txn_abort(txn);
-	return op_respond(op, rc, m.text);
+	ppolicy_control(op, &x, pperr, -1);
+	op_send_result(op, &x, rc, NULL, m.text);
+	return rc;
 }

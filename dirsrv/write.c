@@ -18,7 +18,7 @@
  */
 int
 write_values(struct arena *ar, struct attr *a, const struct berval *vals,
-    size_t n, int user, const char **text)
+    size_t n, int user, struct berval *clear, const char **text)
 {
 	const struct attrtype *at = a->at;
 	struct berval v, nv;
@@ -39,6 +39,12 @@ write_values(struct arena *ar, struct attr *a, const struct berval *vals,
 				*text = "userPassword: value cannot be used as "
 				    "a password";
 				return LDAP_CONSTRAINT_VIOLATION;
+			}
+			/* the caller checks the password policy on it */
+			if (clear != NULL) {
+				clear->bv_val = arena_memdup(ar, v.bv_val,
+				    v.bv_len);
+				clear->bv_len = v.bv_len;
 			}
 			v.bv_len = strlen(hash);
 			v.bv_val = arena_strndup(ar, hash, v.bv_len);
@@ -324,4 +330,38 @@ const struct schema *
 srv_schema(void)
 {
 	return mr_schema;
+}
+
+/*
+ * Password policy for a userPassword written by add or modify: quality
+ * (with the entry's uid as the account name), history, and the state
+ * attributes.  clear is wiped.  Returns an LDAP result code.
+ */
+int
+write_password_policy(struct op *op, const struct entry *old,
+    struct entry *e, struct berval *clear, int *pperr, const char **text)
+{
+	struct attr *uid = entry_find(e, srv->schema->a_uid);
+	int rc = LDAP_SUCCESS;
+
+	*pperr = PP_OK;
+	if (clear->bv_val == NULL)
+		return LDAP_SUCCESS;
+	if ((*pperr = ppolicy_quality(clear, uid && uid->nv ? &uid->vals[0] :
+	    NULL, text)) != PP_OK)
+		rc = LDAP_CONSTRAINT_VIOLATION;
+	else if (old != NULL && ppolicy_in_history(old, clear)) {
+		*pperr = PP_IN_HISTORY;
+		*text = "the new password must differ from the current one and "
+		    "the last ones used (password_policy.history)";
+		rc = LDAP_CONSTRAINT_VIOLATION;
+	} else if (!op->import)
+		ppolicy_password_changed(&op->arena, old, e, old != NULL &&
+		    !(op->bindndn.bv_len == old->ndn.bv_len &&
+		    memcmp(op->bindndn.bv_val, old->ndn.bv_val,
+		    old->ndn.bv_len) == 0));
+	explicit_bzero(clear->bv_val, clear->bv_len);
+	clear->bv_val = NULL;
+	clear->bv_len = 0;
+	return rc;
 }
