@@ -202,7 +202,11 @@ store_open(struct store *st, const struct config *cfg,
 		return -1;
 	}
 	if (readonly) {
-		mdb_txn_abort(txn);
+		/* commit, not abort: handles opened in an aborted txn close */
+		if ((rc = mdb_txn_commit(txn)) != 0) {
+			txn = NULL;
+			goto lmdb_fail;
+		}
 		return 0;
 	}
 	if ((rc = mdb_txn_commit(txn)) != 0) {
