@@ -599,6 +599,7 @@ main(void)
 {
 	char err[512];
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	s = schema_load("schema", err, sizeof(err));
 	CHECK(s != NULL, "schema loads (%s)", s ? "ok" : err);
 	if (s == NULL)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "dirsrv.h"
 #include "check.h"
@@ -194,6 +195,29 @@ expect_err(const char *what, const char *text, const char *want, int finish)
 	    "%s: error contains \"%s\" (rc %d, \"%s\")", what, want, rc, err);
 }
 
+/* expect_err in a child process: a crash is reported, not fatal */
+static void
+expect_err_child(const char *what, const char *text, const char *want)
+{
+	char err[512];
+	pid_t pid;
+	int status = 0;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		int rc = parse(text, strlen(text), err, sizeof(err), 0);
+		_exit(rc != 0 && strstr(err, want) != NULL ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		CHECK(0, "%s: fork", what);
+		return;
+	}
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "%s: refused with \"%s\" (%s %d)", what, want,
+	    WIFSIGNALED(status) ? "crashed with signal" : "exit status",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
 #define DS "SYNTAX 1.3.6.1.4.1.1466.115.121.1.15"
 
 static void
@@ -244,8 +268,12 @@ test_errors(void)
 	    "attributetype ( 1.2.3.4 NAME 'x' " DS "\n", "t.schema:1:", 0);
 	expect_err("bad objectclass definition",
 	    "\nobjectclass ( 1.2.3.4 NAME )\n", "t.schema:2: objectclass", 0);
-	expect_err("definition without an OID",
-	    "attributetype ( NAME 'x' " DS " )\n", "t.schema:1:", 0);
+	/* libldap accepts OID-less definitions with LDAP_SCHEMA_ALLOW_ALL;
+	 * run these in a child so that a crash is one failed check */
+	expect_err_child("attributetype without an OID",
+	    "attributetype ( NAME 'x' " DS " )\n", "t.schema:1:");
+	expect_err_child("objectclass without an OID",
+	    "\nobjectclass ( NAME 'x' SUP top AUXILIARY )\n", "t.schema:2:");
 	expect_err("duplicate attribute OID",
 	    "attributetype ( 1.2.3.4 NAME 'x' " DS " )\n"
 	    "attributetype ( 1.2.3.4 NAME 'y' " DS " )\n",
@@ -365,11 +393,23 @@ test_load_dir(void)
 	fp = fopen(path, "w");
 	fputs("attributetype ( NAME 'noOid' SUP name )\n", fp);
 	fclose(fp);
-	x = schema_load(dir, err, sizeof(err));
-	CHECK(x == NULL && strstr(err, "zz-local.schema:1") != NULL,
-	    "an attribute type without an OID is refused (%s)",
-	    x ? "loaded" : err);
-	schema_free(x);
+	fflush(stdout);
+	{
+		pid_t pid;
+		int status = 0;
+
+		if ((pid = fork()) == 0) {
+			x = schema_load(dir, err, sizeof(err));
+			_exit(x == NULL && strstr(err, "zz-local.schema:1") !=
+			    NULL ? 0 : 1);
+		}
+		CHECK(pid > 0 && waitpid(pid, &status, 0) == pid &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "schema_load refuses an attribute type without an OID "
+		    "(%s %d)", WIFSIGNALED(status) ? "crashed with signal" :
+		    "exit status", WIFSIGNALED(status) ? WTERMSIG(status) :
+		    WEXITSTATUS(status));
+	}
 	/* the extra file is loaded after the core ones */
 	fp = fopen(path, "w");
 	fputs("attributetype ( 1.2.3.4.5 NAME 'localAttr' SUP name )\n"
@@ -398,6 +438,7 @@ main(void)
 {
 	char err[512];
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_errors();
 	test_load_dir();
 	s = schema_load("schema", err, sizeof(err));

@@ -812,6 +812,7 @@ main(void)
 	char err[512], path[128], yaml[1024];
 	int rc;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	s = schema_load("schema", err, sizeof(err));
 	CHECK(s != NULL, "schema loads (%s)", s ? "ok" : err);
 	if (s == NULL)
