@@ -158,6 +158,7 @@ ldap_add(struct op *op, MDB_txn *txn)
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed add");
 	}
+	op->target = dn;
 	if (dn_normalize(srv->schema, &op->arena, &dn, &e->dn, &e->ndn) !=
 	    LDAP_SUCCESS) {
 		mdb_txn_abort(txn);

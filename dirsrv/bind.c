@@ -237,6 +237,7 @@ ldap_bind(struct op *op)
 	conn_set_bind(op->conn, &empty, &empty, 0);
 	if (ber_scanf(op->ber, "{im" /*}*/, &version, &dn) == LBER_ERROR)
 		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed bind");
+	op->target = dn;
 	if (version != LDAP_VERSION3)
 		return op_respond(op, LDAP_PROTOCOL_ERROR,
 		    "only LDAP version 3 is supported");

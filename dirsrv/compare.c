@@ -17,6 +17,7 @@ ldap_compare(struct op *op)
 
 	if (ber_scanf(op->ber, "{m{mm}}", &dn, &desc, &val) == LBER_ERROR)
 		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed compare");
+	op->target = dn;
 	if (dn_normalize(srv->schema, &op->arena, &dn, &pdn, &ndn) !=
 	    LDAP_SUCCESS)
 		return op_respond(op, LDAP_INVALID_DN_SYNTAX, "invalid DN");

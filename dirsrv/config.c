@@ -117,6 +117,8 @@ static const struct config_key config_keys[] = {
 	K_NUM("time_limit", CT_INT, time_limit, 0, INT_MAX),
 	K_STR("user", user),
 	K_BOOL("require_secure_bind", require_secure_bind),
+	K_STR("audit_log", audit_log),
+	K_NUM("bind_rate", CT_INT, bind_rate, 0, 1000000),
 	K_STR("default_shell", default_shell),
 	K_NUM("default_gid", CT_LONG, default_gid, 0, ID_MAX),
 	/* Never hand out uid or gid 0 from the directory. */
@@ -814,6 +816,7 @@ config_free(struct config *cfg)
 		free(cfg->rootpw);
 	}
 	free(cfg->schema_dir);
+	free(cfg->audit_log);
 	free(cfg->tls.certificate);
 	free(cfg->tls.key);
 	free(cfg->tls.ca);

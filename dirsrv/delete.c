@@ -15,6 +15,7 @@ ldap_delete(struct op *op, MDB_txn *txn)
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed delete");
 	}
+	op->target = dn;
 	if (dn_normalize(srv->schema, &op->arena, &dn, &pdn, &ndn) !=
 	    LDAP_SUCCESS) {
 		mdb_txn_abort(txn);

@@ -430,6 +430,9 @@ struct op {
 	MDB_txn		*txn;		/* the write transaction (writer) */
 	int		 import;	/* offline import: keep operational attrs */
 	int		 restricted;	/* bound, but must change the password */
+	struct berval	 target;	/* target DN, for the audit log */
+	const char	*audit_op;	/* a finer operation name */
+	int		 audit_write;	/* an extended op that writes */
 };
 
 /* extra fields of a result: SASL credentials, extended response, controls */
@@ -514,6 +517,11 @@ void	ppolicy_bind_failed(struct arena *, struct entry *);
 void	ppolicy_bind_succeeded(struct arena *, struct entry *);
 void	ppolicy_control(struct op *, struct result_extra *, int err,
 	    long long warn_secs);
+
+/* audit.c */
+int	audit_open(const char *path, char *err, size_t errlen);
+void	audit_close(void);
+void	audit_result(const struct op *, int code);
 
 /* tls.c */
 int	tls_init(const struct config *, char *err, size_t errlen);

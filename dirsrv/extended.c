@@ -174,6 +174,9 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 		    "malformed password modify request");
 	}
 	rc = LDAP_SUCCESS;
+	op->audit_op = "passwd";
+	op->audit_write = 1;
+	op->target = id.bv_len ? id : op->binddn;
 	if (op->bindndn.bv_len == 0) {
 		rc = op_respond(op, LDAP_UNWILLING_TO_PERFORM,
 		    "password modify requires an authenticated identity");

@@ -269,6 +269,7 @@ ldap_modify(struct op *op, MDB_txn *txn)
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed modify");
 	}
+	op->target = dn;
 	if (dn_normalize(srv->schema, &op->arena, &dn, &pdn, &ndn) !=
 	    LDAP_SUCCESS) {
 		mdb_txn_abort(txn);

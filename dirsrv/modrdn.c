@@ -34,6 +34,7 @@ ldap_modrdn(struct op *op, MDB_txn *txn)
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed modrdn");
 	}
+	op->target = dn;
 	code = LDAP_INVALID_DN_SYNTAX;
 	text = "invalid DN";
 	if (dn_normalize(srv->schema, &op->arena, &dn, &pdn, &ndn) != 0 ||

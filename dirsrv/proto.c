@@ -141,6 +141,7 @@ op_send_result(struct op *op, const struct result_extra *x, int code,
 	if (rc != -1 && ber_flatten2(ber, &bv, 0) == 0)
 		conn_send(op->conn, bv.bv_val, bv.bv_len);
 	ber_free(ber, 1);
+	audit_result(op, code);
 }
 
 int

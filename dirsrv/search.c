@@ -370,6 +370,7 @@ ldap_search(struct op *op)
 	if ((rc = decode_request(op, &r)) != LDAP_SUCCESS)
 		return op_respond(op, rc, rc == LDAP_PROTOCOL_ERROR ?
 		    "malformed search request" : "filter too complex");
+	op->target = r.base;
 	{
 		struct berval pretty;
 		if (dn_normalize(srv->schema, &op->arena, &r.base, &pretty,

@@ -499,7 +499,8 @@ server_run(struct config *cfg, struct schema *schema)
 		fprintf(stderr, "unifiedid-dirsrv: %s\n", err);
 		return 1;
 	}
-	if (tls_init(cfg, err, sizeof(err)) != 0) {
+	if (tls_init(cfg, err, sizeof(err)) != 0 ||
+	    audit_open(cfg->audit_log, err, sizeof(err)) != 0) {
 		fprintf(stderr, "unifiedid-dirsrv: %s\n", err);
 		return 1;
 	}
@@ -591,5 +592,6 @@ out:
 	}
 	store_close(&srv->store);
 	tls_shutdown();
+	audit_close();
 	return rc;
 }
