@@ -100,7 +100,7 @@ audit_result(const struct op *op, int code)
 	struct buf b = { 0 };
 	struct timespec ts;
 	struct tm tm;
-	char when[40];
+	char when[64];
 	ssize_t n;
 
 	if (audit_fd < 0 || op->conn == NULL || !audit_wanted(op, code))
