@@ -12,6 +12,78 @@
 #include "dirsrv.h"
 #include "password.h"
 
+/*
+ * Failed binds per client address: a token bucket of bind_rate tokens a
+ * second.  An address that has used them up is answered "busy" at once,
+ * without the cost of a password hash, so a guessing burst from one place
+ * does not take CPU from everybody else.
+ */
+#define RATE_SLOTS	1024
+
+struct rate_slot {
+	char		addr[64];
+	double		tokens;
+	uint64_t	last_ms;
+};
+
+static struct rate_slot rate_slots[RATE_SLOTS];
+static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static struct rate_slot *
+rate_slot(const char *addr)
+{
+	uint32_t h = 2166136261u;
+	const char *p;
+
+	for (p = addr; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return &rate_slots[h % RATE_SLOTS];
+}
+
+/* 1 if this address may try a bind now */
+static int
+rate_allow(const char *addr)
+{
+	struct rate_slot *s;
+	uint64_t now = now_ms_monotonic();
+	int ok = 1, limit = srv->cfg->bind_rate;
+
+	if (limit <= 0 || strcmp(addr, "ldapi") == 0)
+		return 1;
+	pthread_mutex_lock(&rate_mu);
+	s = rate_slot(addr);
+	if (strcmp(s->addr, addr) == 0) {
+		s->tokens += (double)(now - s->last_ms) * limit / 1000.0;
+		if (s->tokens > limit)
+			s->tokens = limit;
+		s->last_ms = now;
+		ok = s->tokens >= 1.0;
+	}
+	pthread_mutex_unlock(&rate_mu);
+	return ok;
+}
+
+static void
+rate_failed(const char *addr)
+{
+	struct rate_slot *s;
+	uint64_t now = now_ms_monotonic();
+	int limit = srv->cfg->bind_rate;
+
+	if (limit <= 0 || strcmp(addr, "ldapi") == 0)
+		return;
+	pthread_mutex_lock(&rate_mu);
+	s = rate_slot(addr);
+	if (strcmp(s->addr, addr) != 0) {
+		/* a new address takes the slot over */
+		snprintf(s->addr, sizeof(s->addr), "%s", addr);
+		s->tokens = limit;
+		s->last_ms = now;
+	}
+	s->tokens -= 1.0;
+	pthread_mutex_unlock(&rate_mu);
+}
+
 static int
 is_rootdn(const struct berval *ndn)
 {
@@ -262,9 +334,17 @@ ldap_bind(struct op *op)
 		    LDAP_SUCCESS)
 			return op_respond(op, LDAP_INVALID_DN_SYNTAX,
 			    "invalid DN");
-		if (!is_rootdn(&ndn))
-			return bind_entry(op, &pdn, &ndn, &pw);
+		if (!rate_allow(conn_addr(op->conn)))
+			return op_respond(op, LDAP_BUSY, "too many failed binds "
+			    "from this address; try again later");
+		if (!is_rootdn(&ndn)) {
+			rc = bind_entry(op, &pdn, &ndn, &pw);
+			if (rc == LDAP_INVALID_CREDENTIALS)
+				rate_failed(conn_addr(op->conn));
+			return rc;
+		}
 		if (!bind_rootdn(&pw)) {
+			rate_failed(conn_addr(op->conn));
 			log_info("conn=%llu bind dn=\"%s\" failed",
 			    (unsigned long long)conn_id(op->conn), pdn.bv_val);
 			return op_respond(op, LDAP_INVALID_CREDENTIALS, NULL);

@@ -720,6 +720,7 @@ config_defaults(struct config *cfg)
 	cfg->pw.reject_account_name = 1;
 	cfg->pw.history = 5;
 	cfg->pw.max_failures = 5;
+	cfg->bind_rate = 20;
 	cfg->pw.lockout_seconds = 900;
 	cfg->pw.max_age_days = 0;
 	cfg->map_size = (size_t)16 * GIB;

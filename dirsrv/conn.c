@@ -66,6 +66,12 @@ conn_peer_gid(const struct conn *c)
 }
 
 const char *
+conn_addr(const struct conn *c)
+{
+	return c->addr;
+}
+
+const char *
 conn_peer(const struct conn *c)
 {
 	return c->peer;

@@ -11,6 +11,7 @@ struct conn {
 	uid_t		 peer_uid;
 	gid_t		 peer_gid;
 	char		 peer[80];
+	char		 addr[64];	/* client address without port */
 	struct buf	 in;
 	pthread_mutex_t	 mu;		/* out, bind identity, refs */
 	struct buf	 out;

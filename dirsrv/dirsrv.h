@@ -488,6 +488,7 @@ int	conn_is_ldapi(const struct conn *);
 uid_t	conn_peer_uid(const struct conn *);
 gid_t	conn_peer_gid(const struct conn *);
 const char *conn_peer(const struct conn *);
+const char *conn_addr(const struct conn *);
 uint64_t conn_id(const struct conn *);
 void	conn_set_bind(struct conn *, const struct berval *dn,
 	    const struct berval *ndn, int isroot);

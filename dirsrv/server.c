@@ -211,6 +211,8 @@ server_accept(struct listener *l)
 		}
 		c = conn_new(fd, l->ldapi, uid, peer);
 		c->peer_gid = gid;
+		snprintf(c->addr, sizeof(c->addr), "%s", l->ldapi ? "ldapi" :
+		    host);
 		if (l->tls && tls_start(c) != 0) {
 			log_warn("conn from %s: cannot start TLS", peer);
 			conn_unref(c);
