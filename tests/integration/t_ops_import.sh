@@ -143,7 +143,7 @@ uid: online
 cn: Online User
 sn: User
 description: 在线添加
-userPassword: Online-Pass-1
+userPassword: Night-Owl-11
 EOF
 check 0 $? "an entry added online"
 ouuid=$(asearch -b "uid=online,$P" -s base entryUUID 2>/dev/null | sed -n 's/^entryUUID: //p')
@@ -160,7 +160,7 @@ printf '%s\n' "$exp1" > "$T/export1.ldif"
 check "$((ndemo + 1))" "$(count "$exp1")" "export has every entry ($((ndemo + 1)))"
 check_contains "$exp1" "entryUUID: $uuid" "export carries entryUUID"
 check_contains "$exp1" "createTimestamp: $cts" "export carries createTimestamp"
-check_not_contains "$exp1" "Online-Pass-1" "export has no cleartext password"
+check_not_contains "$exp1" "Night-Owl-11" "export has no cleartext password"
 first=$(printf '%s\n' "$exp1" | grep -m1 '^dn:')
 check "dn: $BASE" "$first" "export starts with the suffix entry (parents first)"
 
@@ -189,7 +189,7 @@ check "$ouuid" "$(asearch -b "uid=online,$P" -s base entryUUID 2>/dev/null | sed
     "round trip preserves the entryUUID of an entry added online"
 check "$members" "$(asearch -b "cn=sysadmins,ou=roles,$BASE" -s base member 2>/dev/null | grep '^member:' | LC_ALL=C sort)" \
     "round trip preserves member values"
-s=$(ldapwhoami -x -H "$URI" -D "uid=online,$P" -w Online-Pass-1 2>&1)
+s=$(ldapwhoami -x -H "$URI" -D "uid=online,$P" -w Night-Owl-11 2>&1)
 check "dn:uid=online,$P" "$s" "round trip: the online user's hashed password still binds"
 s=$(asearch -b "$BASE" "(description=在线添加)" 1.1 2>&1)
 check_contains "$s" "dn: uid=online,$P" "round trip: UTF-8 values searchable"

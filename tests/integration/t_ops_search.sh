@@ -83,7 +83,7 @@ gidNumber: 100
 homeDirectory: /home/alice
 idValidFrom: 20200101000000Z
 sshPublicKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAlice alice@host
-userPassword: Alice-Secret-1
+userPassword: Wonder-Land-7
 
 dn: uid=bob,$TD
 objectClass: inetOrgPerson
@@ -231,8 +231,14 @@ s -b "ou=many,$TD" -z 1 -s base "(objectClass=*)" 1.1
 check "0 1" "$rc $(ndn)" "size limit 1 with one result"
 s -b "ou=many,$TD" -l 5 "(objectClass=device)" 1.1
 check "0 25" "$rc $(ndn)" "time limit 5 s on a fast search"
-out=$(lsearch -b "ou=many,$TD" -z 3 "(objectClass=device)" 1.1 2>&1); rc=$?
-check "4 3" "$rc $(ndn)" "size limit also applies to anonymous searches"
+out=$(ldapsearch -x -H "$URI" -LLL -D "uid=zhangwei,$P" -w 'Demo@2024pass' \
+    -b "$P" -s one -z 3 "(objectClass=inetOrgPerson)" 1.1 2>&1); rc=$?
+check "4 3" "$rc $(ndn)" "size limit also applies to a person's search of the address book"
+out=$(lsearch -b "$BASE" "(objectClass=*)" 1.1 2>&1); rc=$?
+case "$rc" in
+0|32) check 0 "$(ndn)" "anonymous sees no directory entries (default access control)" ;;
+*) fail "anonymous search of the directory: result 0 or 32 (got $rc)" ;;
+esac
 
 bail_if_dead
 # ---------------------------------------------------------------- attributes
