@@ -166,7 +166,9 @@ check "dn: $BASE" "$first" "export starts with the suffix entry (parents first)"
 
 CONF1=$CONF
 CONF=$T/dirsrv2.yaml
-sed "s|^data_dir: .*|data_dir: $T/data2|" "$CONF1" > "$CONF"
+# the second server's rootpw is the hash hash-password made from stdin
+sed -e "s|^data_dir: .*|data_dir: $T/data2|" -e "s|^rootpw: .*|rootpw: \"$HASH_STDIN\"|" "$CONF1" > "$CONF"
+ADMIN_PW=from-stdin
 x -f "$CONF" import "$T/export1.ldif"
 check 0 "$rc" "re-import of the export into a fresh data directory ($(printf '%s' "$err" | tail -n 1 | head -c 200))"
 x -f "$CONF" export
@@ -180,6 +182,8 @@ else
 fi
 srv_run || { fail "server starts on the re-imported data"; done_testing; exit 1; }
 ok "server starts on the re-imported data"
+s=$(ldapwhoami -x -H "$URI" -D "$ADMIN_DN" -w from-stdin 2>&1)
+check "dn:$ADMIN_DN" "$s" "rootpw hashed by hash-password from stdin works"
 s=$(asearch -b "$BASE" "(objectClass=*)" 1.1 2>&1)
 check "$((ndemo + 1))" "$(count "$s")" "re-imported directory serves every entry"
 s=$(asearch -b "$ZW" -s base entryUUID createTimestamp 2>&1)

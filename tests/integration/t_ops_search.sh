@@ -200,7 +200,7 @@ q "" "(sn>=a)" "ordering on a type without ORDERING rule is Undefined"
 s -b "$BASE" "(cn=张伟)" 1.1
 check "0 uid=zhangwei,$P" "$rc $(printf '%s\n' "$out" | sed -n 's/^dn: //p')" \
     "(cn=张伟) finds zhangwei"
-want=$(awk '/^dn:/{dn=$0} /^cn: .*伟/{n++} END{print n+0}' "$DEMO")
+want=$(awk '/^dn:/{seen=0} /^cn: .*伟/ && !seen {n++; seen=1} END{print n+0}' "$DEMO")
 s -b "$BASE" "(cn=*伟*)" 1.1
 check "0 $want" "$rc $(ndn)" "(cn=*伟*) finds every cn containing 伟"
 s -b "$BASE" "(ou=财政局)" 1.1
@@ -323,7 +323,11 @@ check 0 "$rc" "paged search succeeds"
 check 25 "$(printf '%s\n' "$out" | grep '^dn:' | sort -u | wc -l)" "paged search returns all 25 entries"
 check 25 "$(ndn)" "paged search returns each entry once"
 pages=$(printf '%s\n' "$out" | grep -c '^pagedresults: cookie=')
-check 5 "$pages" "paged search with size 5 over 25 entries uses 5 result pages"
+if [ "$pages" -ge 5 ]; then
+	ok "paged search with size 5 over 25 entries uses at least 5 pages ($pages)"
+else
+	fail "paged search with size 5 over 25 entries uses at least 5 pages ($pages)"
+fi
 out=$(ldapsearch -x -H "$URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -LLL -o ldif-wrap=no \
     -b "$TD" -E '!pr=7/noprompt' "(objectClass=*)" 1.1 2>&1); rc=$?
 check "0 31" "$rc $(printf '%s\n' "$out" | grep '^dn:' | sort -u | wc -l)" \

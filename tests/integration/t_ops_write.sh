@@ -27,7 +27,6 @@ bail_if_dead() {
 }
 
 W="ou=w,$BASE"
-P="ou=people,$BASE"
 # add_rc / mod_rc: LDIF on stdin, as the administrator; set $out and $rc
 add_rc() { out=$(aadd 2>&1); rc=$?; }
 mod_rc() { out=$(amodify 2>&1); rc=$?; }
