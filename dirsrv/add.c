@@ -164,12 +164,12 @@ ldap_add(struct op *op, MDB_txn *txn)
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_INVALID_DN_SYNTAX, "invalid DN");
 	}
-	if (!write_allowed(op)) {
-		mdb_txn_abort(txn);
-		return op_respond(op, LDAP_INSUFFICIENT_ACCESS,
-		    "no write access to this entry");
+	if ((rc = add_decode_attrs(op, e, &clear, &text)) == LDAP_SUCCESS &&
+	    !acl_can(op, txn, e, NULL, ACL_WRITE)) {
+		rc = LDAP_INSUFFICIENT_ACCESS;
+		text = "no write access to add this entry";
 	}
-	if ((rc = add_decode_attrs(op, e, &clear, &text)) != LDAP_SUCCESS ||
+	if (rc != LDAP_SUCCESS ||
 	    (rc = write_password_policy(op, NULL, e, &clear, &pperr, &text)) !=
 	    LDAP_SUCCESS ||
 	    (rc = add_entry(op, txn, e, &text, &matched)) != LDAP_SUCCESS) {

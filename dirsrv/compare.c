@@ -39,9 +39,15 @@ ldap_compare(struct op *op)
 		    "value is not valid for the attribute's syntax");
 	if ((rc = store_read_begin(&srv->store, &txn)) != 0)
 		return op_respond(op, LDAP_OTHER, "database unavailable");
-	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) != 0) {
+	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) != 0 ||
+	    !acl_can(op, txn, &e, NULL, ACL_READ)) {
 		store_read_end(txn);
 		return op_respond(op, LDAP_NO_SUCH_OBJECT, "no such entry");
+	}
+	if (!acl_can(op, txn, &e, at, ACL_READ)) {
+		store_read_end(txn);
+		return op_respond(op, LDAP_INSUFFICIENT_ACCESS,
+		    "no read access to this attribute");
 	}
 	for (i = 0; i < e.na && !found; i++) {
 		struct attr *a = &e.attrs[i];

@@ -41,6 +41,7 @@ enum config_type {
 	CT_STR,		/* non-empty string */
 	CT_URLS,	/* non-empty list of LDAP URLs */
 	CT_ATTRS,	/* list of attribute type names */
+	CT_STRS,	/* list of non-empty strings */
 	CT_BOOL,	/* int, true/false/yes/no */
 	CT_INT,		/* int in [min, max] */
 	CT_LONG,	/* long in [min, max] */
@@ -107,6 +108,7 @@ static const struct config_key config_keys[] = {
 	K_LIST("index", CT_ATTRS, index),
 	K_LIST("substr_index", CT_ATTRS, substr_index),
 	K_LIST("multival", CT_ATTRS, multival),
+	K_LIST("acl", CT_STRS, acl),
 	K_NUM("map_size", CT_SIZE, map_size, 1 * MIB, PIB),
 	K_NUM("max_pdu", CT_SIZE, max_pdu, 1 * KIB, 1 * GIB),
 	K_NUM("idle_timeout", CT_INT, idle_timeout, 0, INT_MAX),
@@ -131,7 +133,7 @@ static const struct config_key config_keys[] = {
 static const char *const config_default_index[] = {
 	"objectClass", "uid", "uidNumber", "gidNumber", "memberUid", "member",
 	"mail", "mobile", "cn", "sn", "orgCode", "uscc", "idNumber",
-	"legacyUid", "entryUUID", NULL
+	"legacyUid", "entryUUID", "orgAdmin", NULL
 };
 static const char *const config_default_substr[] = {
 	"cn", "sn", "mail", "mobile", "uid", "givenName", "ou", "o", NULL
@@ -222,6 +224,8 @@ config_typename(enum config_type t)
 		return "a list of LDAP URLs";
 	case CT_ATTRS:
 		return "a list of attribute names";
+	case CT_STRS:
+		return "a list of strings";
 	case CT_BOOL:
 		return "true or false";
 	case CT_INT:
@@ -309,6 +313,8 @@ config_list(struct config_ctx *c, const yaml_node_t *n, const char *key,
 			return -1;
 		if (type == CT_URLS)
 			ok = config_url_ok(config_scalar(item));
+		else if (type == CT_STRS)
+			ok = *config_scalar(item) != '\0';
 		else
 			ok = config_attr_ok(config_scalar(item));
 		if (!ok)
@@ -436,6 +442,7 @@ config_value(struct config_ctx *c, const struct config_key *k,
 		return 0;
 	case CT_URLS:
 	case CT_ATTRS:
+	case CT_STRS:
 		return config_list(c, n, key, k->type,
 		    (struct strlist *)(base + k->off));
 	case CT_BOOL:
@@ -826,6 +833,7 @@ config_free(struct config *cfg)
 	config_list_free(&cfg->index);
 	config_list_free(&cfg->substr_index);
 	config_list_free(&cfg->multival);
+	config_list_free(&cfg->acl);
 	free(cfg->user);
 	free(cfg->default_shell);
 	/* Leave it reusable and safe to free twice. */

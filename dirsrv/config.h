@@ -50,6 +50,7 @@ struct config {
 	struct strlist index;		/* equality-indexed attributes */
 	struct strlist substr_index;	/* substring-indexed attributes */
 	struct strlist multival;	/* attributes stored value-per-row */
+	struct strlist acl;		/* access rules before the defaults */
 	size_t	 map_size;		/* LMDB map size in bytes, default 16 GiB */
 
 	/* server limits */

@@ -181,6 +181,8 @@ op_new(struct conn *c)
 
 	op->conn = c;
 	op->start_ms = now_ms_monotonic();
+	op->acl_host = -1;
+	op->acl_orgadmin_id = UINT64_MAX;
 	pthread_mutex_lock(&c->mu);
 	op->binddn.bv_len = c->binddn.bv_len;
 	op->binddn.bv_val = arena_memdup(&op->arena, c->binddn.bv_val ?
@@ -265,8 +267,11 @@ conn_dispatch(struct conn *c, struct berval *pdu, int *drop)
 
 	if (op_is_write(tag) || tag == LDAP_REQ_EXTENDED) {
 		/* the op outlives the input buffer: give it its own copy */
-		op->pdu.bv_val = xmalloc(pdu->bv_len);
+		/* one byte more: liblber's in-place "m" writes a NUL after
+		 * a string that ends the PDU (a DelRequest's DN) */
+		op->pdu.bv_val = xmalloc(pdu->bv_len + 1);
 		memcpy(op->pdu.bv_val, pdu->bv_val, pdu->bv_len);
+		op->pdu.bv_val[pdu->bv_len] = '\0';
 		op->pdu.bv_len = pdu->bv_len;
 		pdu = &op->pdu;
 	}

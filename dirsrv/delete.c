@@ -21,14 +21,15 @@ ldap_delete(struct op *op, MDB_txn *txn)
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_INVALID_DN_SYNTAX, "invalid DN");
 	}
-	if (!write_allowed(op)) {
+	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) != 0 ||
+	    !acl_can(op, txn, &e, NULL, ACL_READ)) {
+		mdb_txn_abort(txn);
+		return op_respond(op, LDAP_NO_SUCH_OBJECT, "no such entry");
+	}
+	if (!acl_can(op, txn, &e, NULL, ACL_WRITE)) {
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_INSUFFICIENT_ACCESS,
 		    "no write access to this entry");
-	}
-	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) != 0) {
-		mdb_txn_abort(txn);
-		return op_respond(op, LDAP_NO_SUCH_OBJECT, "no such entry");
 	}
 	if (store_has_children(&srv->store, txn, e.id)) {
 		mdb_txn_abort(txn);

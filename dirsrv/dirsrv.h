@@ -40,7 +40,7 @@ typedef int (*mr_norm_fn)(struct arena *, const struct berval *in,
     struct berval *out);
 
 enum mr_kind { MR_EQUALITY, MR_ORDERING, MR_SUBSTR };
-enum mr_cmp { MR_CMP_BYTES, MR_CMP_INTEGER };
+enum mr_cmp { MR_CMP_BYTES, MR_CMP_INTEGER, MR_CMP_TIME };
 
 struct mrule {
 	const char	*oid;
@@ -364,6 +364,10 @@ struct search_ctx;
 int	filter_match(struct store *, MDB_txn *, struct arena *,
 	    const struct filter *, const struct entry *);
 void	filter_to_string(const struct filter *, struct buf *);
+struct op;
+/* as filter_match, with attributes op's requester may not read Undefined */
+int	filter_match_acl(struct op *, MDB_txn *, struct arena *,
+	    const struct filter *, const struct entry *);
 
 /* ---------------------------------------------------------------- server */
 
@@ -433,6 +437,10 @@ struct op {
 	struct berval	 target;	/* target DN, for the audit log */
 	const char	*audit_op;	/* a finer operation name */
 	int		 audit_write;	/* an extended op that writes */
+	/* access control memos for this operation */
+	int		 acl_host;	/* -1 unknown */
+	uint64_t	 acl_orgadmin_id;
+	int		 acl_orgadmin;
 };
 
 /* extra fields of a result: SASL credentials, extended response, controls */
@@ -519,6 +527,15 @@ void	ppolicy_bind_succeeded(struct arena *, struct entry *);
 void	ppolicy_control(struct op *, struct result_extra *, int err,
 	    long long warn_secs);
 
+/* acl.c */
+enum { ACL_NONE = 0, ACL_READ = 1, ACL_WRITE = 2 };
+int	acl_init(char *err, size_t errlen);
+void	acl_free(void);
+int	acl_access(struct op *, MDB_txn *, const struct entry *,
+	    const struct attrtype *);
+int	acl_can(struct op *, MDB_txn *, const struct entry *,
+	    const struct attrtype *, int want);
+
 /* audit.c */
 int	audit_open(const char *path, char *err, size_t errlen);
 void	audit_close(void);
@@ -551,7 +568,6 @@ int	write_check_entry(struct arena *, const struct schema *, struct entry *,
 int	write_check_rdn(struct arena *, const struct schema *,
 	    const struct entry *, const char **text);
 void	write_stamp(struct op *, struct entry *, int create);
-int	write_allowed(const struct op *);
 /* commits txn (or not, if rc != 0: the caller aborts) and answers */
 int	write_finish(struct op *, MDB_txn *, int rc);
 const struct schema *srv_schema(void);

@@ -196,9 +196,15 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 	}
 	self = ndn.bv_len == op->bindndn.bv_len &&
 	    memcmp(ndn.bv_val, op->bindndn.bv_val, ndn.bv_len) == 0;
-	if (!op->isroot && !self) {
+	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) == 0 &&
+	    !op->isroot && !self && !acl_can(op, txn, &e,
+	    srv->schema->a_userpassword, ACL_WRITE)) {
 		rc = op_respond(op, LDAP_INSUFFICIENT_ACCESS,
 		    "only an administrator may change another user's password");
+		goto out;
+	}
+	if (!op->isroot && !self && id.bv_len == 0) {
+		rc = op_respond(op, LDAP_INSUFFICIENT_ACCESS, NULL);
 		goto out;
 	}
 	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) != 0) {

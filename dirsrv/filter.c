@@ -370,6 +370,7 @@ struct fctx {
 	MDB_txn			*txn;
 	struct arena		*a;
 	const struct entry	*e;
+	struct op		*op;	/* access checks for this requester */
 };
 
 static int
@@ -474,6 +475,24 @@ eval(struct fctx *c, const struct filter *f)
 	size_t i;
 	int r, res;
 
+	/* an attribute the requester may not read is as good as unknown,
+	 * so a filter cannot probe hidden values */
+	if (c->op != NULL && f->at != NULL && f->type != F_AND &&
+	    f->type != F_OR && f->type != F_NOT &&
+	    !acl_can(c->op, c->txn, c->e, f->at, ACL_READ))
+		return FR_UNDEF;
+	/* hasSubordinates is computed, not stored (RFC 3045) */
+	if (f->at != NULL && c->st->schema != NULL &&
+	    f->at == c->st->schema->a_hassubordinates &&
+	    (f->type == F_EQ || f->type == F_PRESENT)) {
+		int has = c->e->id != 0 && c->txn != NULL &&
+		    store_has_children(c->st, c->txn, c->e->id);
+
+		if (f->type == F_PRESENT)
+			return FR_TRUE;
+		return (f->value.bv_len == 4 && memcmp(f->value.bv_val, "TRUE",
+		    4) == 0) == has ? FR_TRUE : FR_FALSE;
+	}
 	switch (f->type) {
 	case F_TRUE:
 		return FR_TRUE;
@@ -539,7 +558,16 @@ int
 filter_match(struct store *st, MDB_txn *txn, struct arena *a,
     const struct filter *f, const struct entry *e)
 {
-	struct fctx c = { st, txn, a, e };
+	struct fctx c = { st, txn, a, e, NULL };
+
+	return eval(&c, f);
+}
+
+int
+filter_match_acl(struct op *op, MDB_txn *txn, struct arena *a,
+    const struct filter *f, const struct entry *e)
+{
+	struct fctx c = { &srv->store, txn, a, e, op->isroot ? NULL : op };
 
 	return eval(&c, f);
 }

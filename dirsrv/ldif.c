@@ -93,7 +93,7 @@ import_entry(struct op *op, LDIFRecord *lr, struct entry *e,
 int
 ldif_import(struct config *cfg, struct schema *schema, const char *file)
 {
-	LDIFFP *lfp, stdin_lfp;
+	LDIFFP *lfp = NULL, stdin_lfp;
 	LDIFRecord lr;
 	MDB_txn *txn = NULL;
 	struct op op;
@@ -103,6 +103,7 @@ ldif_import(struct config *cfg, struct schema *schema, const char *file)
 	int buflen = 0, rc, ret = 1;
 	size_t count = 0, inbatch = 0;
 
+	memset(&op, 0, sizeof(op));
 	if (import_init(cfg, schema, 0) != 0)
 		return 1;
 	if (strcmp(file, "-") == 0) {

@@ -146,6 +146,9 @@ main(int argc, char **argv)
 		tmp.schema = schema;
 		srv = &tmp;
 		rc = server_init_names(&tmp, err, sizeof(err));
+		if (rc == 0)
+			rc = acl_init(err, sizeof(err));
+		acl_free();
 		if (rc == 0) {
 			/* every configured attribute must exist in the schema */
 			struct store st;

@@ -17,6 +17,7 @@ struct mctx {
 	struct entry	*e;
 	const char	*text;
 	struct berval	 clear;		/* a new cleartext userPassword */
+	const struct entry *old;	/* as it was, for access checks */
 };
 
 static int
@@ -153,6 +154,12 @@ mod_one(struct mctx *m, int mop, const struct berval *desc,
 		m->text = "attribute type undefined";
 		return LDAP_UNDEFINED_TYPE;
 	}
+	if (!acl_can(m->op, m->txn, m->old, at, ACL_WRITE)) {
+		char *t = arena_alloc(&m->op->arena, 160);
+		snprintf(t, 160, "no write access to attribute %s", at->name);
+		m->text = t;
+		return LDAP_INSUFFICIENT_ACCESS;
+	}
 	if (semi == NULL) {
 		d.bv_val = (char *)(uintptr_t)at->name;
 		d.bv_len = strlen(at->name);
@@ -255,7 +262,7 @@ ldap_modify(struct op *op, MDB_txn *txn)
 {
 	struct berval dn, pdn, ndn, desc, v, *vals = NULL;
 	struct entry old, *e;
-	struct mctx m = { op, txn, NULL, NULL, { 0, NULL } };
+	struct mctx m = { op, txn, NULL, NULL, { 0, NULL }, NULL };
 	struct result_extra x = { 0 };
 	int pperr = PP_OK;
 	ber_int_t mop;
@@ -275,17 +282,14 @@ ldap_modify(struct op *op, MDB_txn *txn)
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_INVALID_DN_SYNTAX, "invalid DN");
 	}
-	if (!write_allowed(op)) {
-		mdb_txn_abort(txn);
-		return op_respond(op, LDAP_INSUFFICIENT_ACCESS,
-		    "no write access to this entry");
-	}
-	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &old) != 0) {
+	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &old) != 0 ||
+	    !acl_can(op, txn, &old, NULL, ACL_READ)) {
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_NO_SUCH_OBJECT, "no such entry");
 	}
 	e = entry_dup(&op->arena, &old);
 	m.e = e;
+	m.old = &old;
 	if (ber_peek_tag(op->ber, &len) != LBER_SEQUENCE) {
 		rc = LDAP_PROTOCOL_ERROR;
 		m.text = "malformed modify";

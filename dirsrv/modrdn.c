@@ -46,15 +46,14 @@ ldap_modrdn(struct op *op, MDB_txn *txn)
 		text = "newrdn must be a single RDN";
 		goto fail;
 	}
-	if (!write_allowed(op)) {
-		code = LDAP_INSUFFICIENT_ACCESS;
-		text = "no write access to this entry";
-		goto fail;
-	}
 	code = LDAP_NO_SUCH_OBJECT;
 	text = "no such entry";
-	if ((rc = store_get_dn(st, txn, &op->arena, &ndn, &old)) != 0) {
-		log_debug("modrdn: %s: %s", ndn.bv_val, mdb_strerror(rc));
+	if (store_get_dn(st, txn, &op->arena, &ndn, &old) != 0 ||
+	    !acl_can(op, txn, &old, NULL, ACL_READ))
+		goto fail;
+	if (!acl_can(op, txn, &old, NULL, ACL_WRITE)) {
+		code = LDAP_INSUFFICIENT_ACCESS;
+		text = "no write access to this entry";
 		goto fail;
 	}
 	if (ndn.bv_len == srv->nsuffix.bv_len) {

@@ -589,7 +589,7 @@ static const struct mrule mrules[] = {
 	{ "2.5.13.23", "uniqueMemberMatch", MR_EQUALITY, norm_unique_member, MR_CMP_BYTES, S("34") },
 	{ "2.5.13.24", "protocolInformationMatch", MR_EQUALITY, mr_norm_case_ignore, MR_CMP_BYTES, S("42") },
 	{ "2.5.13.27", "generalizedTimeMatch", MR_EQUALITY, norm_gentime, MR_CMP_BYTES, S("24") },
-	{ "2.5.13.28", "generalizedTimeOrderingMatch", MR_ORDERING, norm_gentime, MR_CMP_BYTES, S("24") },
+	{ "2.5.13.28", "generalizedTimeOrderingMatch", MR_ORDERING, norm_gentime, MR_CMP_TIME, S("24") },
 	{ "2.5.13.29", "integerFirstComponentMatch", MR_EQUALITY, norm_integer, MR_CMP_INTEGER, S("27") },
 	{ "2.5.13.30", "objectIdentifierFirstComponentMatch", MR_EQUALITY, norm_oid, MR_CMP_BYTES, S("38") },
 	{ "2.5.13.31", "directoryStringFirstComponentMatch", MR_EQUALITY, mr_norm_case_ignore, MR_CMP_BYTES, S("15") },
@@ -672,6 +672,25 @@ mrule_compare(const struct mrule *mr, const struct berval *a,
 
 	if (mr == NULL || mr->cmp == MR_CMP_BYTES)
 		return bv_cmp(a, b);
+	if (mr->cmp == MR_CMP_TIME) {
+		/* "YYYYMMDDHHMMSS[.fff]Z": seconds, then the fraction digit by
+		 * digit, a missing digit being 0 */
+		size_t i, la, lb;
+
+		if (a->bv_len < 15 || b->bv_len < 15)
+			return bv_cmp(a, b);
+		if ((c = memcmp(a->bv_val, b->bv_val, 14)) != 0)
+			return c;
+		la = a->bv_len - 1;	/* without the Z */
+		lb = b->bv_len - 1;
+		for (i = 15; i < la || i < lb; i++) {
+			char x = i < la ? a->bv_val[i] : '0';
+			char y = i < lb ? b->bv_val[i] : '0';
+			if (x != y)
+				return x < y ? -1 : 1;
+		}
+		return 0;
+	}
 	/* integers in normalised form: sign, then length, then digits */
 	na = a->bv_len > 0 && a->bv_val[0] == '-';
 	nb = b->bv_len > 0 && b->bv_val[0] == '-';

@@ -178,6 +178,12 @@ schema_add_at(struct schema *s, const char *def, const char *where,
 		    where, ldap_scherr2str(code), errp ? errp : "");
 		return -1;
 	}
+	if (lat->at_oid == NULL || !isdigit((unsigned char)lat->at_oid[0])) {
+		snprintf(err, errlen, "%s: attributetype without a numeric OID",
+		    where);
+		ldap_attributetype_free(lat);
+		return -1;
+	}
 	if (hash_get(s->h_at, lat->at_oid, strlen(lat->at_oid)) != NULL) {
 		snprintf(err, errlen, "%s: attributetype %s defined twice",
 		    where, lat->at_oid);
@@ -224,6 +230,12 @@ schema_add_oc(struct schema *s, const char *def, const char *where,
 	if (loc == NULL) {
 		snprintf(err, errlen, "%s: objectclass: %s near \"%.20s\"",
 		    where, ldap_scherr2str(code), errp ? errp : "");
+		return -1;
+	}
+	if (loc->oc_oid == NULL || !isdigit((unsigned char)loc->oc_oid[0])) {
+		snprintf(err, errlen, "%s: objectclass without a numeric OID",
+		    where);
+		ldap_objectclass_free(loc);
 		return -1;
 	}
 	if (hash_get(s->h_oc, loc->oc_oid, strlen(loc->oc_oid)) != NULL) {
@@ -406,6 +418,19 @@ resolve_at_list(struct schema *s, char **names, const struct objclass *oc,
 	return v;
 }
 
+static int
+oc_depth(const struct objclass *oc, int depth)
+{
+	size_t i;
+
+	if (depth > 32)
+		return -1;
+	for (i = 0; oc->sup != NULL && oc->sup[i] != NULL; i++)
+		if (oc_depth(oc->sup[i], depth + 1) < 0)
+			return -1;
+	return 0;
+}
+
 int
 schema_finish(struct schema *s, char *err, size_t errlen)
 {
@@ -478,6 +503,13 @@ schema_finish(struct schema *s, char *err, size_t errlen)
 		    err, errlen)) == NULL)
 			return -1;
 	}
+	/* superclass chains must end (oc_is_a recurses over them) */
+	for (i = 0; i < s->noc; i++)
+		if (oc_depth(s->oc[i], 0) < 0) {
+			snprintf(err, errlen, "objectclass %s: SUP loop",
+			    s->oc[i]->name);
+			return -1;
+		}
 #define WK(field, name) do {						\
 	s->field = schema_at(s, name, strlen(name));			\
 	if (s->field == NULL) {						\

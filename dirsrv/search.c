@@ -128,12 +128,13 @@ put_attr(BerElement *ber, const struct berval *desc, const struct berval *v,
 }
 
 static int
-put_computed(BerElement *ber, const struct sreq *r, struct attrtype *at,
+put_computed(struct op *op, MDB_txn *txn, const struct entry *e,
+    BerElement *ber, const struct sreq *r, struct attrtype *at,
     const char *val)
 {
 	struct berval desc, v;
 
-	if (!attr_selected(r, at))
+	if (!attr_selected(r, at) || !acl_can(op, txn, e, at, ACL_READ))
 		return 0;
 	desc.bv_val = (char *)(uintptr_t)at->name;
 	desc.bv_len = strlen(at->name);
@@ -160,7 +161,8 @@ send_entry(struct op *op, MDB_txn *txn, struct arena *a,
 	for (i = 0; rc != -1 && i < e->na; i++) {
 		struct attr *at = &e->attrs[i];
 
-		if (!attr_selected(r, at->at))
+		if (!attr_selected(r, at->at) || (!special &&
+		    !acl_can(op, txn, e, at->at, ACL_READ)))
 			continue;
 		if (at->external && !r->typesonly &&
 		    store_load_external(&srv->store, txn, a, e, at) != 0)
@@ -170,11 +172,12 @@ send_entry(struct op *op, MDB_txn *txn, struct arena *a,
 		rc = put_attr(ber, &at->desc, at->vals, at->nv, r->typesonly);
 	}
 	if (rc != -1 && !special) {
-		rc = put_computed(ber, r, s->a_hassubordinates,
+		rc = put_computed(op, txn, e, ber, r, s->a_hassubordinates,
 		    store_has_children(&srv->store, txn, e->id) ? "TRUE" :
 		    "FALSE");
 		if (rc != -1)
-			rc = put_computed(ber, r, s->a_subschemasubentry,
+			rc = put_computed(op, txn, e, ber, r,
+			    s->a_subschemasubentry,
 			    "cn=Subschema");
 		if (rc != -1 && attr_selected(r, s->a_entrydn)) {
 			struct berval desc = { strlen(s->a_entrydn->name),
@@ -319,6 +322,18 @@ decode_request(struct op *op, struct sreq *r)
 	return LDAP_SUCCESS;
 }
 
+/* may the requester see entry id at all? */
+static int
+search_visible(struct op *op, MDB_txn *txn, uint64_t id)
+{
+	struct entry e;
+
+	if (op->isroot)
+		return 1;
+	return store_get(&srv->store, txn, &op->arena, id, &e) == 0 &&
+	    acl_can(op, txn, &e, NULL, ACL_READ);
+}
+
 /* the closest existing superior of ndn, for matchedDN */
 static const char *
 matched_dn(struct op *op, MDB_txn *txn, const struct berval *ndn)
@@ -329,7 +344,7 @@ matched_dn(struct op *op, MDB_txn *txn, const struct berval *ndn)
 	while (p.bv_len > 0) {
 		dn_parent(&p, &p);
 		if (p.bv_len > 0 && store_get_dn(&srv->store, txn, &op->arena,
-		    &p, &e) == 0)
+		    &p, &e) == 0 && acl_can(op, txn, &e, NULL, ACL_READ))
 			return e.dn.bv_val ? arena_strndup(&op->arena,
 			    e.dn.bv_val, e.dn.bv_len) : NULL;
 	}
@@ -394,7 +409,8 @@ ldap_search(struct op *op)
 		store_read_end(txn);
 		return rc;
 	}
-	if (store_dn2id(st, txn, &r.nbase, &baseid) != 0) {
+	if (store_dn2id(st, txn, &r.nbase, &baseid) != 0 ||
+	    !search_visible(op, txn, baseid)) {
 		matched = matched_dn(op, txn, &r.nbase);
 		store_read_end(txn);
 		return op_respond_matched(op, LDAP_NO_SUCH_OBJECT, matched,
@@ -475,11 +491,12 @@ ldap_search(struct op *op)
 		if (rc != 0)
 			goto dberr;
 		if (!in_scope(&r, baseid, &e) || (r.scope ==
-		    LDAP_SCOPE_SUBORDINATE && e.id == baseid)) {
+		    LDAP_SCOPE_SUBORDINATE && e.id == baseid) ||
+		    !acl_can(op, txn, &e, NULL, ACL_READ)) {
 			arena_reset(&ea);
 			continue;
 		}
-		if (filter_match(st, txn, &ea, r.filter, &e) == FR_TRUE) {
+		if (filter_match_acl(op, txn, &ea, r.filter, &e) == FR_TRUE) {
 			if (limit > 0 && sent >= limit) {
 				code = LDAP_SIZELIMIT_EXCEEDED;
 				break;

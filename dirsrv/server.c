@@ -497,7 +497,8 @@ server_run(struct config *cfg, struct schema *schema)
 	pthread_cond_init(&srv->wq_cv, NULL);
 	pthread_mutex_init(&srv->rq_mu, NULL);
 	pthread_mutex_init(&srv->conn_mu, NULL);
-	if (server_init_names(srv, err, sizeof(err)) != 0) {
+	if (server_init_names(srv, err, sizeof(err)) != 0 ||
+	    acl_init(err, sizeof(err)) != 0) {
 		fprintf(stderr, "unifiedid-dirsrv: %s\n", err);
 		return 1;
 	}

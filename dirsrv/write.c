@@ -300,13 +300,6 @@ write_stamp(struct op *op, struct entry *e, int create)
 	    op->import);
 }
 
-/* write access for this model: the rootdn only (ACLs come later) */
-int
-write_allowed(const struct op *op)
-{
-	return op->isroot;
-}
-
 /* commit, or answer with the LMDB error; returns the LDAP code sent */
 int
 write_finish(struct op *op, MDB_txn *txn, int rc)
