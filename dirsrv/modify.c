@@ -110,7 +110,11 @@ mod_increment(struct mctx *m, struct attr *a, struct attr *nw)
 	char *end, buf[32];
 	struct berval v, nv;
 
-	if (a == NULL || a->nv != 1) {
+	if (a == NULL) {
+		m->text = "no such attribute to increment";
+		return LDAP_NO_SUCH_ATTRIBUTE;
+	}
+	if (a->nv != 1) {
 		m->text = "increment needs an attribute with exactly one value";
 		return LDAP_CONSTRAINT_VIOLATION;
 	}
