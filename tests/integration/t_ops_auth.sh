@@ -18,6 +18,16 @@ srv_alive_or_dump() {
 		fi
 	fi
 }
+# stop_ok DESCRIPTION: SIGTERM, expect exit status 0; otherwise show why
+stop_ok() {
+	local src
+	srv_stop; src=$?
+	check 0 "$src" "$1"
+	if [ "$src" -ne 0 ]; then
+		grep -E '==ERROR|SUMMARY|runtime error|LeakSanitizer|free\(\)|malloc\(\)' "$T/server.log" |
+		    head -n 10 | sed 's/^/# /'
+	fi
+}
 bail_if_dead() {
 	if [ -z "$SRV_PID" ] || ! kill -0 "$SRV_PID" 2>/dev/null; then
 		srv_alive_or_dump
@@ -274,7 +284,7 @@ bail_if_dead
 
 # ================================================================ stored hashes
 srv_alive_or_dump
-srv_stop; check 0 $? "SIGTERM stops the server with status 0"
+stop_ok "SIGTERM stops the server with status 0"
 exp=$("$DIRSRV" -f "$CONF" export 2>"$T/export.err"); erc=$?
 # unfold LDIF continuation lines
 exp=$(printf '%s\n' "$exp" | awk 'NR > 1 && /^ / { buf = buf substr($0, 2); next }

@@ -23,6 +23,16 @@ srv_alive_or_dump() {
 
 # bail_if_dead: stop here (with the log) when the daemon has died, rather
 # than report every following check as failed
+# stop_ok DESCRIPTION: SIGTERM, expect exit status 0; otherwise show why
+stop_ok() {
+	local src
+	srv_stop; src=$?
+	check 0 "$src" "$1"
+	if [ "$src" -ne 0 ]; then
+		grep -E '==ERROR|SUMMARY|runtime error|LeakSanitizer|free\(\)|malloc\(\)' "$T/server.log" |
+		    head -n 10 | sed 's/^/# /'
+	fi
+}
 bail_if_dead() {
 	if [ -z "$SRV_PID" ] || ! kill -0 "$SRV_PID" 2>/dev/null; then
 		srv_alive_or_dump
@@ -449,5 +459,5 @@ out=$(ldapsearch -x -H "$URI" -LLL -o ldif-wrap=no -e ppolicy -D "$ZW" -w 'Demo@
 check_contains "$rc $out" "uid: zhangwei" "nslcd PAM: bind as the person with ppolicy, read own entry"
 
 srv_alive_or_dump
-srv_stop; check 0 $? "SIGTERM stops the server with status 0"
+stop_ok "SIGTERM stops the server with status 0"
 done_testing
