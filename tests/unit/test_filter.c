@@ -248,6 +248,21 @@ test_ordering(void)
 	T("(createTimestamp<=20240101120000.5Z)");
 	T("(createTimestamp>=20240101115959.9Z)");
 	F("(createTimestamp<=20240101115959.9Z)");
+	/* a zone offset that moves the instant past year 9999 must not
+	 * order it before 2024 (Undefined is acceptable) */
+	{
+		struct arena a = { 0 };
+		struct filter *f = NULL;
+		int r = -1;
+
+		if (filter_from_string(s, &a,
+		    "(createTimestamp<=99991231235959-2359)", &f) == 0)
+			r = filter_match(&st, NULL, &a, f, &alice);
+		CHECK(r == FR_TRUE || r == FR_UNDEF, "(createTimestamp<="
+		    "99991231235959-2359) on alice is TRUE or UNDEFINED (got %s)",
+		    res_name(r));
+		arena_free(&a);
+	}
 	/* caseIgnore has no ORDERING in core.schema for cn: Undefined */
 	U("(cn>=a)");
 	/* unknown type */
