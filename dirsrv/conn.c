@@ -257,9 +257,14 @@ op_peek(struct berval *pdu)
 	return tag;
 }
 
-/* run one op; returns 1 if the op went to the writer */
+/*
+ * Run one op.  A write is not run here: it is returned in *wop, and the
+ * caller hands it to the writer only when it is done with the connection
+ * (the writer gives the connection to another worker when it answers).
+ * Returns 1 when *wop was set.
+ */
 static int
-conn_dispatch(struct conn *c, struct berval *pdu, int *drop)
+conn_dispatch(struct conn *c, struct berval *pdu, int *drop, struct op **wop)
 {
 	struct op *op = op_new(c);
 	ber_tag_t tag = op_peek(pdu);
@@ -306,7 +311,7 @@ conn_dispatch(struct conn *c, struct berval *pdu, int *drop)
 	}
 	if (op_is_write(op->tag) || (op->tag == LDAP_REQ_EXTENDED &&
 	    extended_is_write(op))) {
-		server_queue_write(op);
+		*wop = op;
 		return 1;
 	}
 	switch (op->tag) {
@@ -339,17 +344,17 @@ conn_dispatch(struct conn *c, struct berval *pdu, int *drop)
 
 /*
  * Process buffered input.  Returns -1 when the connection must be
- * closed.  Sets *queued when an operation went to the writer.
+ * closed.  Stops at a write operation, returned in *wop.
  */
 static int
-conn_input(struct conn *c, int *queued)
+conn_input(struct conn *c, struct op **wop)
 {
 	size_t off = 0;
 	ssize_t fl;
 	int drop = 0;
 
-	*queued = 0;
-	while (!drop && !*queued && !c->starttls && off < c->in.len) {
+	*wop = NULL;
+	while (!drop && *wop == NULL && !c->starttls && off < c->in.len) {
 		fl = conn_frame(c->in.p + off, c->in.len - off,
 		    srv->cfg->max_pdu);
 		if (fl < 0) {
@@ -363,7 +368,7 @@ conn_input(struct conn *c, int *queued)
 		{
 			struct berval pdu = { (ber_len_t)fl,
 			    (char *)c->in.p + off };
-			*queued = conn_dispatch(c, &pdu, &drop);
+			conn_dispatch(c, &pdu, &drop, wop);
 		}
 		off += (size_t)fl;
 		pthread_mutex_lock(&c->mu);
@@ -443,7 +448,8 @@ conn_arm(struct conn *c)
 void
 conn_handle(struct conn *c, uint32_t events)
 {
-	int queued = 0, gone = 0;
+	struct op *wop = NULL;
+	int gone = 0;
 
 	c->last_ms = now_ms_monotonic();
 	if (events & (EPOLLERR))
@@ -460,15 +466,15 @@ conn_handle(struct conn *c, uint32_t events)
 		pthread_mutex_unlock(&c->mu);
 		if (out < OUT_HIGH) {
 			int eof = (events & (EPOLLRDHUP | EPOLLHUP)) != 0;
-			if (conn_input(c, &queued) != 0)
+			if (conn_input(c, &wop) != 0)
 				gone = 1;
-			else if (eof && !queued && c->in.len == 0)
+			else if (eof && wop == NULL && c->in.len == 0)
 				gone = 1;
 		}
 	}
 	if (!gone && conn_flush(c) != 0)
 		gone = 1;
-	if (!gone && c->starttls) {
+	if (!gone && c->starttls && wop == NULL) {
 		size_t out;
 
 		pthread_mutex_lock(&c->mu);
@@ -483,15 +489,18 @@ conn_handle(struct conn *c, uint32_t events)
 				gone = 1;
 		}
 	}
-	if (gone) {
-		if (queued)
-			c->closing = 1;	/* the writer closes it */
-		else
-			conn_close(c);
+	if (wop != NULL) {
+		/* the last touch of c: from here the writer owns it and hands
+		 * it back (or closes it) once the write is answered */
+		if (gone)
+			c->closing = 1;
+		server_queue_write(wop);
 		return;
 	}
-	if (queued)
-		return;	/* the writer re-queues it */
+	if (gone) {
+		conn_close(c);
+		return;
+	}
 	if (conn_arm(c) != 0)
 		conn_close(c);
 }
