@@ -250,23 +250,44 @@ self_cpu(void)
 	    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
-/* Whole-machine busy and total jiffies from /proc/stat. */
+/*
+ * Whole-machine jiffies from /proc/stat: *busy = everything but idle and
+ * iowait, *proc = time in processes (user, nice, system; not irq and
+ * softirq, where the kernel accounts much of the loopback network work of
+ * the benchmark itself, nor steal), *total = all.
+ */
 static void
-machine_cpu(unsigned long long *busy, unsigned long long *total)
+machine_cpu(unsigned long long *busy, unsigned long long *proc,
+    unsigned long long *total)
 {
 	unsigned long long v[8] = { 0 };
 	FILE *f = fopen("/proc/stat", "r");
 
-	*busy = *total = 0;
+	*busy = *proc = *total = 0;
 	if (f == NULL)
 		return;
 	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
 	    &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
 		for (int i = 0; i < 8; i++)
 			*total += v[i];
-		*busy = *total - v[3] - v[4];	/* minus idle and iowait */
+		*busy = *total - v[3] - v[4];
+		*proc = v[0] + v[1] + v[2];
 	}
 	fclose(f);
+}
+
+/* Percentage of the machine used by processes other than server and ldload. */
+static double
+other_load(unsigned long long p0, unsigned long long t0, unsigned long long p1,
+    unsigned long long t1, double srv_s, double cli_s, double secs)
+{
+	double o;
+
+	if (t1 <= t0 || g.spid <= 0 || secs <= 0)
+		return 0;
+	o = 100.0 * (double)(p1 - p0) / (double)(t1 - t0) -
+	    100.0 * (srv_s + cli_s) / (secs * (double)sysconf(_SC_NPROCESSORS_ONLN));
+	return o < 0 ? 0 : o;
 }
 
 static void
@@ -560,7 +581,7 @@ run_memberadd(void)
 	LDAPMod *mods[2] = { &mod, NULL };
 	uint64_t *lat, sum = 0;
 	double cpu = 0, c0, c1, w0 = 0, w1, s0 = 0, s1, k0 = 0, k1, other;
-	unsigned long long mb0 = 0, mt0 = 0, mb1, mt1;
+	unsigned long long mb0 = 0, mp0 = 0, mt0 = 0, mb1, mp1, mt1;
 	long i, nwarm = g.nops / 10 + 1, errors = 0;
 	struct timespec t0;
 	LDAP *ld;
@@ -576,7 +597,7 @@ run_memberadd(void)
 			w0 = now();
 			s0 = proc_cpu(g.spid);
 			k0 = self_cpu();
-			machine_cpu(&mb0, &mt0);
+			machine_cpu(&mb0, &mp0, &mt0);
 		}
 		snprintf(val, sizeof(val), "ldload-%d-%ld", (int)getpid(), i + nwarm);
 		mod.mod_op = LDAP_MOD_ADD;
@@ -603,13 +624,9 @@ run_memberadd(void)
 	w1 = now();
 	s1 = proc_cpu(g.spid);
 	k1 = self_cpu();
-	machine_cpu(&mb1, &mt1);
+	machine_cpu(&mb1, &mp1, &mt1);
 	ldap_unbind_ext_s(ld, NULL, NULL);
-	other = mt1 > mt0 ? 100.0 * (double)(mb1 - mb0) / (double)(mt1 - mt0) -
-	    100.0 * ((g.spid > 0 ? s1 - s0 : 0) + (k1 - k0)) /
-	    ((w1 - w0) * (double)sysconf(_SC_NPROCESSORS_ONLN)) : 0;
-	if (other < 0 || g.spid <= 0)
-		other = 0;
+	other = other_load(mp0, mt0, mp1, mt1, s1 - s0, k1 - k0, w1 - w0);
 	for (i = 0; i < g.nops; i++)
 		sum += lat[i];
 	qsort(lat, (size_t)g.nops, sizeof(*lat), cmp_u64);
@@ -647,7 +664,7 @@ main(int argc, char **argv)
 {
 	struct worker *w;
 	uint64_t ops0 = 0, ops1 = 0, errors = 0, rescued = 0, *hist;
-	unsigned long long mb0, mt0, mb1, mt1;
+	unsigned long long mb0, mp0, mt0, mb1, mp1, mt1;
 	double t0, t1, s0, s1, k0, k1, secs, srv_us, cli_us, busy, other;
 	int opt, i, per, extra, ci;
 
@@ -745,7 +762,7 @@ main(int argc, char **argv)
 	t0 = now();
 	s0 = proc_cpu(g.spid);
 	k0 = self_cpu();
-	machine_cpu(&mb0, &mt0);
+	machine_cpu(&mb0, &mp0, &mt0);
 	atomic_store(&g.phase, 1);
 
 	usleep((useconds_t)(g.secs * 1e6));
@@ -756,7 +773,7 @@ main(int argc, char **argv)
 	t1 = now();
 	s1 = proc_cpu(g.spid);
 	k1 = self_cpu();
-	machine_cpu(&mb1, &mt1);
+	machine_cpu(&mb1, &mp1, &mt1);
 
 	hist = calloc(NBUCKETS, sizeof(uint64_t));
 	for (i = 0; i < g.threads; i++) {
@@ -774,10 +791,7 @@ main(int argc, char **argv)
 	busy = mt1 > mt0 ? 100.0 * (double)(mb1 - mb0) / (double)(mt1 - mt0) : 0;
 	/* CPU used by neither the server nor ldload: other load on the box
 	 * (a build, a test suite) that makes the figures unreliable. */
-	other = busy - 100.0 * ((g.spid > 0 ? s1 - s0 : 0) + (k1 - k0)) /
-	    (secs * (double)sysconf(_SC_NPROCESSORS_ONLN));
-	if (other < 0 || g.spid <= 0)
-		other = 0;
+	other = other_load(mp0, mt0, mp1, mt1, s1 - s0, k1 - k0, secs);
 	srv_us = (g.spid > 0 && ops1) ? (s1 - s0) * 1e6 / (double)ops1 : -1;
 	cli_us = ops1 ? (k1 - k0) * 1e6 / (double)ops1 : -1;
 	printf("%s: %d connections on %d threads, %s, warm-up %.1f s, measured %.2f s\n",

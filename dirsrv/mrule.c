@@ -468,6 +468,9 @@ norm_gentime(struct arena *a, const struct berval *in, struct berval *out)
 
 	if (gentime_parse(in, &t, frac, sizeof(frac)) != 0)
 		return -1;
+	/* a time zone may carry the instant out of four-digit years */
+	if (t < -62167219200LL || t > 253402300799LL)
+		return -1;
 	gentime_format(t, buf);
 	fl = strlen(frac);
 	while (fl > 0 && frac[fl - 1] == '0')

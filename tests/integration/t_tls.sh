@@ -56,9 +56,9 @@ out=$(ldapwhoami -x -ZZ -H "$URI" -D "$ADMIN_DN" -w "$ADMIN_PW" 2>&1)
 check "dn:$ADMIN_DN" "$out" "StartTLS (-ZZ) then simple bind"
 out=$(ldapwhoami -x -H "$LDAPS" -D "$B" -w 'Demo@2024pass' 2>&1)
 check "dn:$B" "$out" "ldaps:// simple bind as a person"
-out=$(ldapsearch -x -ZZ -H "$URI" -b "$BASE" -LLL "(uid=lina)" uid 2>&1)
+out=$(ldapsearch -x -ZZ -H "$URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -b "$BASE" -LLL "(uid=lina)" uid 2>&1)
 check_contains "$out" "uid: lina" "search after StartTLS"
-out=$(ldapsearch -x -H "$LDAPS" -b "$BASE" -LLL "(objectClass=*)" dn 2>&1 | grep -c '^dn:')
+out=$(ldapsearch -x -H "$LDAPS" -D "$ADMIN_DN" -w "$ADMIN_PW" -b "$BASE" -LLL "(objectClass=*)" dn 2>&1 | grep -c '^dn:')
 check 114 "$out" "ldaps:// search returns the whole demo directory"
 out=$(ldapsearch -x -H "$URI" -b "" -s base -LLL supportedExtension 2>&1)
 check_contains "$out" "1.3.6.1.4.1.1466.20037" "root DSE lists StartTLS"
