@@ -13,7 +13,7 @@ ldap_compare(struct op *op)
 	MDB_txn *txn;
 	size_t i, j;
 	const char *semi;
-	int rc, found = 0;
+	int rc, found = 0, present = 0;
 
 	if (ber_scanf(op->ber, "{m{mm}}", &dn, &desc, &val) == LBER_ERROR)
 		return op_respond(op, LDAP_PROTOCOL_ERROR, "malformed compare");
@@ -54,6 +54,7 @@ ldap_compare(struct op *op)
 
 		if (!at_is_a(a->at, at))
 			continue;
+		present = 1;
 		if (a->external) {
 			found = store_mv_has(&srv->store, txn, e.id, a->at, &nv);
 			continue;
@@ -63,6 +64,9 @@ ldap_compare(struct op *op)
 			    memcmp(a->nvals[j].bv_val, nv.bv_val, nv.bv_len) == 0;
 	}
 	store_read_end(txn);
+	if (!present)
+		return op_respond(op, LDAP_NO_SUCH_ATTRIBUTE,
+		    "the entry has no such attribute");
 	return op_respond(op, found ? LDAP_COMPARE_TRUE : LDAP_COMPARE_FALSE,
 	    NULL);
 }

@@ -23,8 +23,11 @@ ldap_delete(struct op *op, MDB_txn *txn)
 	}
 	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) != 0 ||
 	    !acl_can(op, txn, &e, NULL, ACL_READ)) {
+		const char *m = matched_dn(op, txn, &ndn);
+
 		mdb_txn_abort(txn);
-		return op_respond(op, LDAP_NO_SUCH_OBJECT, "no such entry");
+		return op_respond_matched(op, LDAP_NO_SUCH_OBJECT, m,
+		    "no such entry");
 	}
 	if (!acl_can(op, txn, &e, NULL, ACL_WRITE)) {
 		mdb_txn_abort(txn);

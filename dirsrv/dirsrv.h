@@ -478,8 +478,7 @@ int	ldap_extended_write(struct op *, MDB_txn *);
 int	extended_is_write(struct op *);
 
 /* search.c */
-int	search_resume(struct op *);	/* 1 = finished, 0 = suspended again */
-void	search_abort(struct op *);
+const char *matched_dn(struct op *, MDB_txn *, const struct berval *ndn);
 /* render e for a search response into ber */
 struct attr_sel;
 int	search_encode_entry(struct op *, MDB_txn *, const struct entry *,

@@ -154,8 +154,9 @@ ldif_import(struct config *cfg, struct schema *schema, const char *file)
 		if (rc == LDAP_SUCCESS)
 			rc = add_entry(&op, txn, e, &text, &matched);
 		if (rc != LDAP_SUCCESS) {
-			fprintf(stderr, "unifiedid-dirsrv: %s: entry \"%s\" (line "
-			    "%lu): %s (%d)%s%s\n", file, lr.lr_dn.bv_val, recline,
+			fprintf(stderr, "unifiedid-dirsrv: %s: entry \"%s\" (record "
+			    "ending at line %lu): %s (%d)%s%s\n", file,
+			    lr.lr_dn.bv_val, lineno,
 			    ldap_err2string(rc), rc, text ? ": " : "",
 			    text ? text : "");
 			ldap_ldif_record_done(&lr);

@@ -103,7 +103,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			fprintf(stderr, "unifiedid-dirsrv: bad option (see "
+			    "unifiedid-dirsrv --help)\n");
 			return 1;
 		}
 	}
@@ -113,20 +114,22 @@ main(int argc, char **argv)
 		cmd = argv[0];
 	if (strcmp(cmd, "hash-password") == 0) {
 		if (argc > 2) {
-			usage(stderr);
+			fprintf(stderr, "unifiedid-dirsrv: hash-password takes at "
+			    "most one argument\n");
 			return 1;
 		}
 		return hash_password(argc == 2 ? argv[1] : NULL);
 	}
 	if ((strcmp(cmd, "import") == 0 && argc != 2) ||
 	    (strcmp(cmd, "import") != 0 && argc > 1)) {
-		usage(stderr);
+		fprintf(stderr, "unifiedid-dirsrv: %s: wrong number of arguments "
+		    "(see unifiedid-dirsrv --help)\n", cmd);
 		return 1;
 	}
 	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "import") != 0 &&
 	    strcmp(cmd, "export") != 0 && strcmp(cmd, "check") != 0) {
-		fprintf(stderr, "unifiedid-dirsrv: unknown command \"%s\"\n", cmd);
-		usage(stderr);
+		fprintf(stderr, "unifiedid-dirsrv: unknown command \"%s\" (see "
+		    "unifiedid-dirsrv --help)\n", cmd);
 		return 1;
 	}
 	if (config_load(conf, &cfg, err, sizeof(err)) != 0) {

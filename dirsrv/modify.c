@@ -288,8 +288,11 @@ ldap_modify(struct op *op, MDB_txn *txn)
 	}
 	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &old) != 0 ||
 	    !acl_can(op, txn, &old, NULL, ACL_READ)) {
+		const char *md = matched_dn(op, txn, &ndn);
+
 		mdb_txn_abort(txn);
-		return op_respond(op, LDAP_NO_SUCH_OBJECT, "no such entry");
+		return op_respond_matched(op, LDAP_NO_SUCH_OBJECT, md,
+		    "no such entry");
 	}
 	e = entry_dup(&op->arena, &old);
 	m.e = e;

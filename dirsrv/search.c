@@ -334,8 +334,8 @@ search_visible(struct op *op, MDB_txn *txn, uint64_t id)
 	    acl_can(op, txn, &e, NULL, ACL_READ);
 }
 
-/* the closest existing superior of ndn, for matchedDN */
-static const char *
+/* the closest existing (and visible) superior of ndn, for matchedDN */
+const char *
 matched_dn(struct op *op, MDB_txn *txn, const struct berval *ndn)
 {
 	struct berval p = *ndn;
