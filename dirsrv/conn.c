@@ -347,14 +347,21 @@ conn_dispatch(struct conn *c, struct berval *pdu, int *drop, struct op **wop)
  * closed.  Stops at a write operation, returned in *wop.
  */
 static int
-conn_input(struct conn *c, struct op **wop)
+conn_input(struct conn *c, struct op **wop, int *more)
 {
 	size_t off = 0;
 	ssize_t fl;
-	int drop = 0;
+	int drop = 0, n = 0;
 
 	*wop = NULL;
+	*more = 0;
 	while (!drop && *wop == NULL && !c->starttls && off < c->in.len) {
+		/* a pipelining client yields the worker after max_pending_ops
+		 * requests, so others get their turn */
+		if (n++ >= srv->cfg->max_pending_ops) {
+			*more = 1;
+			break;
+		}
 		fl = conn_frame(c->in.p + off, c->in.len - off,
 		    srv->cfg->max_pdu);
 		if (fl < 0) {
@@ -449,7 +456,7 @@ void
 conn_handle(struct conn *c, uint32_t events)
 {
 	struct op *wop = NULL;
-	int gone = 0;
+	int gone = 0, more = 0;
 
 	c->last_ms = now_ms_monotonic();
 	if (events & (EPOLLERR))
@@ -466,7 +473,7 @@ conn_handle(struct conn *c, uint32_t events)
 		pthread_mutex_unlock(&c->mu);
 		if (out < OUT_HIGH) {
 			int eof = (events & (EPOLLRDHUP | EPOLLHUP)) != 0;
-			if (conn_input(c, &wop) != 0)
+			if (conn_input(c, &wop, &more) != 0)
 				gone = 1;
 			else if (eof && wop == NULL && c->in.len == 0)
 				gone = 1;
@@ -499,6 +506,10 @@ conn_handle(struct conn *c, uint32_t events)
 	}
 	if (gone) {
 		conn_close(c);
+		return;
+	}
+	if (more) {
+		server_requeue(c);	/* buffered requests, no event to come */
 		return;
 	}
 	if (conn_arm(c) != 0)

@@ -35,6 +35,7 @@ ssize_t		 conn_frame(const unsigned char *, size_t, size_t max);
 int		 op_decode(struct op *, struct berval *pdu);
 /* server.c */
 void		 conn_close(struct conn *);
+void		 server_requeue(struct conn *);
 /* tls.c */
 int		 tls_start(struct conn *);
 void		 tls_free(struct conn *);

@@ -272,6 +272,12 @@ readyq_push(struct conn *c)
 		log_err("ready queue: %s", strerror(errno));
 }
 
+void
+server_requeue(struct conn *c)
+{
+	readyq_push(c);
+}
+
 static void
 readyq_drain(void)
 {
