@@ -375,7 +375,13 @@ conn_input(struct conn *c, struct op **wop, int *more)
 		{
 			struct berval pdu = { (ber_len_t)fl,
 			    (char *)c->in.p + off };
+			/* liblber's in-place "m" may write a NUL just past a
+			 * string that ends the PDU, i.e. on the next PDU's
+			 * first byte: keep that byte (buf keeps one spare) */
+			unsigned char next = c->in.p[off + (size_t)fl];
+
 			conn_dispatch(c, &pdu, &drop, wop);
+			c->in.p[off + (size_t)fl] = next;
 		}
 		off += (size_t)fl;
 		pthread_mutex_lock(&c->mu);
@@ -456,7 +462,7 @@ void
 conn_handle(struct conn *c, uint32_t events)
 {
 	struct op *wop = NULL;
-	int gone = 0, more = 0;
+	int gone = 0, more = 0, finished = 0;
 
 	c->last_ms = now_ms_monotonic();
 	if (events & (EPOLLERR))
@@ -475,11 +481,13 @@ conn_handle(struct conn *c, uint32_t events)
 			int eof = (events & (EPOLLRDHUP | EPOLLHUP)) != 0;
 			if (conn_input(c, &wop, &more) != 0)
 				gone = 1;
-			else if (eof && wop == NULL && c->in.len == 0)
-				gone = 1;
+			else if (eof && wop == NULL && !more && c->in.len == 0)
+				finished = 1;	/* answer, then close */
 		}
 	}
 	if (!gone && conn_flush(c) != 0)
+		gone = 1;
+	if (finished)
 		gone = 1;
 	if (!gone && c->starttls && wop == NULL) {
 		size_t out;
