@@ -197,7 +197,7 @@ bind_entry(struct op *op, const struct berval *pdn, const struct berval *ndn,
 		r = 0;
 		ok = pw_verify(pw->bv_val, pw->bv_len, up->vals[i].bv_val,
 		    up->vals[i].bv_len, &r) == PW_MATCH;
-		rehash = ok && r;
+		rehash = ok && r && srv->cfg->rehash_on_bind;
 	}
 	/* accounts that are not active cannot log in (workflows.md) */
 	if (ok && st != NULL && st->nv > 0 && !(st->vals[0].bv_len == 6 &&

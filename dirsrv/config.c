@@ -119,6 +119,7 @@ static const struct config_key config_keys[] = {
 	K_NUM("time_limit", CT_INT, time_limit, 0, INT_MAX),
 	K_STR("user", user),
 	K_BOOL("require_secure_bind", require_secure_bind),
+	K_BOOL("rehash_on_bind", rehash_on_bind),
 	K_STR("audit_log", audit_log),
 	K_NUM("bind_rate", CT_INT, bind_rate, 0, 1000000),
 	K_STR("default_shell", default_shell),
@@ -728,6 +729,7 @@ config_defaults(struct config *cfg)
 	cfg->pw.history = 5;
 	cfg->pw.max_failures = 5;
 	cfg->bind_rate = 20;
+	cfg->rehash_on_bind = 1;
 	cfg->pw.lockout_seconds = 900;
 	cfg->pw.max_age_days = 0;
 	cfg->map_size = (size_t)16 * GIB;

@@ -63,6 +63,7 @@ struct config {
 	int	 time_limit;		/* seconds per search, default 60; 0 = none */
 	char	*user;			/* drop privileges to this user after listen */
 	int	 require_secure_bind;	/* simple binds only over TLS or ldapi */
+	int	 rehash_on_bind;	/* replace older hashes by yescrypt, default 1 */
 	char	*audit_log;		/* JSON lines file; none by default */
 	int	 bind_rate;		/* failed binds per second per client
 					   address before refusing; 0 = off */
