@@ -446,7 +446,8 @@ store_mv_clear(struct store *st, MDB_txn *txn, struct arena *a,
 }
 
 static int
-put_entry(struct store *st, MDB_txn *txn, const struct entry *e)
+put_entry_flags(struct store *st, MDB_txn *txn, const struct entry *e,
+    unsigned flags)
 {
 	MDB_val k = { sizeof(e->id), (void *)(uintptr_t)&e->id }, v;
 	struct buf b = { 0 };
@@ -455,9 +456,15 @@ put_entry(struct store *st, MDB_txn *txn, const struct entry *e)
 	entry_encode(e, &b);
 	v.mv_data = b.p;
 	v.mv_size = b.len;
-	rc = mdb_put(txn, st->id2entry, &k, &v, 0);
+	rc = mdb_put(txn, st->id2entry, &k, &v, flags);
 	buf_free(&b);
 	return rc;
+}
+
+static int
+put_entry(struct store *st, MDB_txn *txn, const struct entry *e)
+{
+	return put_entry_flags(st, txn, e, 0);
 }
 
 static int
@@ -546,7 +553,8 @@ store_add(struct store *st, MDB_txn *txn, struct entry *e, uint64_t parent)
 		goto done;
 	if ((rc = externalise(st, txn, &a, e)) != 0)
 		goto done;
-	rc = put_entry(st, txn, e);
+	/* ids only grow: appending skips the B-tree search */
+	rc = put_entry_flags(st, txn, e, MDB_APPEND);
 done:
 	arena_free(&a);
 	return rc;
