@@ -360,7 +360,6 @@ int	filter_decode(const struct schema *, struct arena *, BerElement *,
 /* parse a string filter (RFC 4515), e.g. for tests and the CLI */
 int	filter_from_string(const struct schema *, struct arena *,
 	    const char *str, struct filter **);
-struct search_ctx;
 int	filter_match(struct store *, MDB_txn *, struct arena *,
 	    const struct filter *, const struct entry *);
 void	filter_to_string(const struct filter *, struct buf *);
@@ -479,10 +478,6 @@ int	extended_is_write(struct op *);
 
 /* search.c */
 const char *matched_dn(struct op *, MDB_txn *, const struct berval *ndn);
-/* render e for a search response into ber */
-struct attr_sel;
-int	search_encode_entry(struct op *, MDB_txn *, const struct entry *,
-	    BerElement *ber, char **attrs, int typesonly);
 
 /* rootdse.c */
 void	rootdse_build(struct server *);

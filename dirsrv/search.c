@@ -369,7 +369,7 @@ ldap_search(struct op *op)
 {
 	struct store *st = &srv->store;
 	struct sreq r;
-	struct idl ids = { 0 }, scope = { 0 };
+	struct idl ids = { 0 };
 	struct result_extra x = { 0 };
 	struct arena ea = { 0 };
 	MDB_txn *txn = NULL;
@@ -520,7 +520,6 @@ ldap_search(struct op *op)
 	}
 	store_read_end(txn);
 	idl_free(&ids);
-	idl_free(&scope);
 	arena_free(&ea);
 	if (op->paged != NULL)
 		paged_response(op, &x, lastid, ptag);
@@ -529,7 +528,6 @@ ldap_search(struct op *op)
 dberr:
 	store_read_end(txn);
 	idl_free(&ids);
-	idl_free(&scope);
 	arena_free(&ea);
 	log_err("search: %s", mdb_strerror(rc));
 	return op_respond(op, LDAP_OTHER, "database error");
