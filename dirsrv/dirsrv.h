@@ -521,6 +521,9 @@ void	ppolicy_bind_succeeded(struct arena *, struct entry *);
 void	ppolicy_control(struct op *, struct result_extra *, int err,
 	    long long warn_secs);
 
+/* derive.c */
+int	derive_fill(struct op *, MDB_txn *, struct entry *, const char **text);
+
 /* acl.c */
 enum { ACL_NONE = 0, ACL_READ = 1, ACL_WRITE = 2 };
 int	acl_init(char *err, size_t errlen);
