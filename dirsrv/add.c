@@ -182,5 +182,5 @@ ldap_add(struct op *op, MDB_txn *txn)
 		op_send_result(op, &x, rc, matched, text);
 		return rc;
 	}
-	return write_finish(op, txn, 0);
+	return write_finish(op, txn, derive_after_write(op, txn, e));
 }

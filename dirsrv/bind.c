@@ -124,7 +124,7 @@ bind_update(struct op *op, const struct berval *ndn, int success,
 		log_err("bind: write transaction: %s", mdb_strerror(rc));
 		return;
 	}
-	if (store_get_dn(&srv->store, txn, &op->arena, ndn, &old) != 0) {
+	if (store_get_dn_copy(&srv->store, txn, &op->arena, ndn, &old) != 0) {
 		mdb_txn_abort(txn);
 		return;
 	}

@@ -21,7 +21,7 @@ ldap_delete(struct op *op, MDB_txn *txn)
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_INVALID_DN_SYNTAX, "invalid DN");
 	}
-	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) != 0 ||
+	if (store_get_dn_copy(&srv->store, txn, &op->arena, &ndn, &e) != 0 ||
 	    !acl_can(op, txn, &e, NULL, ACL_READ)) {
 		const char *m = matched_dn(op, txn, &ndn);
 
@@ -45,5 +45,9 @@ ldap_delete(struct op *op, MDB_txn *txn)
 			pid = 0;
 	}
 	rc = store_delete(&srv->store, txn, &op->arena, &e, pid);
+	if (rc == 0)
+		rc = derive_after_write(op, txn, &e);
+	if (rc == 0)
+		rc = derive_person_moved(op, txn, &e, NULL);
 	return write_finish(op, txn, rc);
 }

@@ -173,3 +173,263 @@ derive_fill(struct op *op, MDB_txn *txn, struct entry *e, const char **text)
 	}
 	return LDAP_SUCCESS;
 }
+
+/* ---- memberships derived from posts ---- */
+
+static int
+bv_same(const struct berval *a, const struct berval *b)
+{
+	return a->bv_len == b->bv_len && memcmp(a->bv_val, b->bv_val,
+	    a->bv_len) == 0;
+}
+
+/*
+ * Add (add = 1) or remove one value of a group's member-like attribute,
+ * row by row for multival attributes, with the entry's counts and
+ * presence index kept right.  A value already there (or already gone) is
+ * not an error: derivation is idempotent.
+ */
+static int
+group_value(struct op *op, MDB_txn *txn, const struct berval *gndn,
+    const char *attr, const struct berval *val, int add)
+{
+	struct store *st = &srv->store;
+	struct attrtype *at = at_named(attr);
+	struct entry old, *e;
+	struct attr *a;
+	struct berval v, nv;
+	int rc, idx;
+
+	if (at == NULL || store_get_dn_copy(st, txn, &op->arena, gndn, &old) != 0)
+		return 0;	/* the organisation is gone: nothing to keep */
+	v.bv_val = arena_memdup(&op->arena, val->bv_val, val->bv_len);
+	v.bv_len = val->bv_len;
+	if (value_normalize(&op->arena, at, &v, &nv) != 0)
+		return 0;
+	e = entry_dup(&op->arena, &old);
+	a = entry_find(e, at);
+	if (at->multival) {
+		if (add) {
+			rc = store_mv_add(st, txn, &op->arena, e->id, at, &v, &nv);
+			if (rc == MDB_KEYEXIST)
+				return 0;
+			if (rc != 0)
+				return rc;
+			if (a == NULL) {
+				a = entry_add_attr(&op->arena, e, at, NULL);
+				a->external = 1;
+			}
+			a->ext_count++;
+		} else {
+			rc = store_mv_del(st, txn, &op->arena, e->id, at, &nv);
+			if (rc == MDB_NOTFOUND)
+				return 0;
+			if (rc != 0)
+				return rc;
+			if (a != NULL && a->ext_count > 0 && --a->ext_count == 0)
+				entry_del_attr(e, a);
+		}
+		if (a != NULL)
+			a->nv = 0;
+	} else if (add) {
+		if (a == NULL)
+			a = entry_add_attr(&op->arena, e, at, NULL);
+		if (attr_add_value(&op->arena, a, &v, &nv) != 0)
+			return 0;
+	} else {
+		if (a == NULL || (idx = attr_find_value(a, &nv)) < 0)
+			return 0;
+		attr_del_index(a, (size_t)idx);
+		if (a->nv == 0)
+			entry_del_attr(e, a);
+	}
+	return store_modify(st, txn, &op->arena, &old, e);
+}
+
+/* the DN is under ou=orgs of the suffix */
+static int
+is_org_dn(const struct berval *ndn)
+{
+	char buf[600];
+	struct berval base;
+
+	snprintf(buf, sizeof(buf), "ou=orgs,%.*s", (int)srv->nsuffix.bv_len,
+	    srv->nsuffix.bv_val);
+	base.bv_val = buf;
+	base.bv_len = strlen(buf);
+	return dn_is_suffix(ndn, &base) && ndn->bv_len > base.bv_len;
+}
+
+static int
+post_counts(const struct entry *post)
+{
+	struct attr *st = present(post, "postStatus");
+
+	if (st == NULL || st->nv == 0)
+		return 1;
+	/* an active post counts, and so does one asking to leave, until the
+	 * leave is approved; pending and transfer-pending posts do not */
+	return (st->nvals[0].bv_len == 6 && memcmp(st->nvals[0].bv_val,
+	    "active", 6) == 0) || (st->nvals[0].bv_len == 13 &&
+	    memcmp(st->nvals[0].bv_val, "leave-pending", 13) == 0);
+}
+
+/*
+ * Recompute what a person's posts imply: the person's DN and uid in the
+ * member and memberUid of each organisation where a post counts, the
+ * person's memberOf (organisations; roles are kept), and gidNumber =
+ * the primary (lowest postRank) organisation's gidNumber, or default_gid.
+ */
+int
+derive_person(struct op *op, MDB_txn *txn, const struct berval *pndn)
+{
+	struct store *st = &srv->store;
+	struct attrtype *mof = srv->schema->a_memberof;
+	struct entry old, *p, c;
+	struct idl kids = { 0 };
+	struct berval *want = NULL, *have = NULL, primary = { 0, NULL };
+	struct attr *uid, *a;
+	size_t nwant = 0, nhave = 0, i, j;
+	long best = -1;
+	int rc = 0;
+
+	if (store_get_dn_copy(st, txn, &op->arena, pndn, &old) != 0 ||
+	    (!has_class(&old, "unifiedidperson") &&
+	    !has_class(&old, "posixaccount")))
+		return 0;
+	uid = entry_find(&old, srv->schema->a_uid);
+	if ((rc = store_children(st, txn, old.id, &kids)) != 0)
+		goto done;
+	want = arena_calloc(&op->arena, kids.n + 1, sizeof(*want));
+	for (i = 0; i < kids.n; i++) {
+		struct attr *org, *rank;
+		long r;
+
+		if (store_get_copy(st, txn, &op->arena, kids.ids[i], &c) != 0 ||
+		    !has_class(&c, "unifiedidpost") || !post_counts(&c) ||
+		    (org = present(&c, "postOrg")) == NULL || org->nv == 0)
+			continue;
+		for (j = 0; j < nwant; j++)
+			if (bv_same(&want[j], &org->nvals[0]))
+				break;
+		if (j == nwant)
+			want[nwant++] = org->nvals[0];
+		rank = present(&c, "postRank");
+		r = rank && rank->nv ? strtol(rank->vals[0].bv_val, NULL, 10) :
+		    0;
+		if (best < 0 || r < best) {
+			best = r;
+			primary = org->nvals[0];
+		}
+	}
+	/* organisations the person is in now, per memberOf */
+	if ((a = entry_find(&old, mof)) != NULL) {
+		have = arena_calloc(&op->arena, a->nv + 1, sizeof(*have));
+		for (i = 0; i < a->nv; i++)
+			if (is_org_dn(&a->nvals[i]))
+				have[nhave++] = a->nvals[i];
+	}
+	for (i = 0; i < nwant; i++) {
+		for (j = 0; j < nhave && !bv_same(&want[i], &have[j]); j++)
+			;
+		if (j < nhave)
+			continue;
+		if ((rc = group_value(op, txn, &want[i], "member", &old.dn, 1))
+		    != 0 || (uid && uid->nv && (rc = group_value(op, txn,
+		    &want[i], "memberUid", &uid->vals[0], 1)) != 0))
+			goto done;
+	}
+	for (i = 0; i < nhave; i++) {
+		for (j = 0; j < nwant && !bv_same(&have[i], &want[j]); j++)
+			;
+		if (j < nwant)
+			continue;
+		if ((rc = group_value(op, txn, &have[i], "member", &old.dn, 0))
+		    != 0 || (uid && uid->nv && (rc = group_value(op, txn,
+		    &have[i], "memberUid", &uid->vals[0], 0)) != 0))
+			goto done;
+	}
+	/* the person: memberOf and gidNumber */
+	if ((rc = store_get_dn_copy(st, txn, &op->arena, pndn, &old)) != 0)
+		goto done;
+	p = entry_dup(&op->arena, &old);
+	if ((a = entry_find(p, mof)) != NULL) {
+		for (i = 0; i < a->nv;)
+			if (is_org_dn(&a->nvals[i]))
+				attr_del_index(a, i);
+			else
+				i++;
+	} else if (nwant > 0)
+		a = entry_add_attr(&op->arena, p, mof, NULL);
+	for (i = 0; i < nwant; i++) {
+		struct entry org;
+
+		if (store_get_dn_copy(st, txn, &op->arena, &want[i], &org) == 0)
+			attr_add_value(&op->arena, a, &org.dn, &want[i]);
+	}
+	if (a != NULL && a->nv == 0)
+		entry_del_attr(p, a);
+	if (has_class(p, "posixaccount")) {
+		char buf[32];
+		struct entry org;
+		struct attr *g;
+		struct attrtype *gt = at_named("gidNumber");
+
+		snprintf(buf, sizeof(buf), "%ld", srv->cfg->default_gid);
+		if (primary.bv_val != NULL && store_get_dn_copy(st, txn, &op->arena,
+		    &primary, &org) == 0 && (g = entry_find(&org, gt)) != NULL &&
+		    g->nv > 0)
+			snprintf(buf, sizeof(buf), "%.*s", (int)(g->vals[0].bv_len
+			    < 20 ? g->vals[0].bv_len : 20), g->vals[0].bv_val);
+		if ((g = entry_find(p, gt)) != NULL)
+			entry_del_attr(p, g);
+		set_str(&op->arena, p, "gidNumber", buf);
+	}
+	rc = store_modify(st, txn, &op->arena, &old, p);
+done:
+	idl_free(&kids);
+	return rc;
+}
+
+/* after a write to entry ndn (a post, or not): keep the derived data */
+int
+derive_after_write(struct op *op, MDB_txn *txn, const struct entry *e)
+{
+	struct berval parent;
+
+	if (e == NULL || !has_class(e, "unifiedidpost"))
+		return 0;
+	dn_parent(&e->ndn, &parent);
+	return derive_person(op, txn, &parent);
+}
+
+/*
+ * A person renamed or deleted: their DN (and uid) leave every group of
+ * their memberOf; on a rename they come back under the new ones.
+ */
+int
+derive_person_moved(struct op *op, MDB_txn *txn, const struct entry *old,
+    const struct entry *new)
+{
+	struct attr *mof = entry_find(old, srv->schema->a_memberof);
+	struct attr *ou = entry_find(old, srv->schema->a_uid);
+	struct attr *nu = new ? entry_find(new, srv->schema->a_uid) : NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; mof != NULL && i < mof->nv; i++) {
+		const struct berval *g = &mof->nvals[i];
+
+		if ((rc = group_value(op, txn, g, "member", &old->dn, 0)) != 0 ||
+		    (ou && ou->nv && (rc = group_value(op, txn, g, "memberUid",
+		    &ou->vals[0], 0)) != 0))
+			return rc;
+		if (new == NULL)
+			continue;
+		if ((rc = group_value(op, txn, g, "member", &new->dn, 1)) != 0 ||
+		    (nu && nu->nv && (rc = group_value(op, txn, g, "memberUid",
+		    &nu->vals[0], 1)) != 0))
+			return rc;
+	}
+	return 0;
+}

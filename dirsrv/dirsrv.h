@@ -249,6 +249,11 @@ int	store_get(struct store *, MDB_txn *, struct arena *, uint64_t id,
 	    struct entry *);
 int	store_get_dn(struct store *, MDB_txn *, struct arena *,
 	    const struct berval *ndn, struct entry *);
+/* the same, copied to the arena (for write paths: see store.c) */
+int	store_get_copy(struct store *, MDB_txn *, struct arena *, uint64_t id,
+	    struct entry *);
+int	store_get_dn_copy(struct store *, MDB_txn *, struct arena *,
+	    const struct berval *ndn, struct entry *);
 /* load every value of an external (multival) attribute into the arena */
 int	store_load_external(struct store *, MDB_txn *, struct arena *,
 	    const struct entry *, struct attr *);
@@ -523,6 +528,10 @@ void	ppolicy_control(struct op *, struct result_extra *, int err,
 
 /* derive.c */
 int	derive_fill(struct op *, MDB_txn *, struct entry *, const char **text);
+int	derive_person(struct op *, MDB_txn *, const struct berval *pndn);
+int	derive_after_write(struct op *, MDB_txn *, const struct entry *);
+int	derive_person_moved(struct op *, MDB_txn *, const struct entry *old,
+	    const struct entry *new);
 
 /* acl.c */
 enum { ACL_NONE = 0, ACL_READ = 1, ACL_WRITE = 2 };

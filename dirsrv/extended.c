@@ -196,7 +196,7 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 	}
 	self = ndn.bv_len == op->bindndn.bv_len &&
 	    memcmp(ndn.bv_val, op->bindndn.bv_val, ndn.bv_len) == 0;
-	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) == 0 &&
+	if (store_get_dn_copy(&srv->store, txn, &op->arena, &ndn, &e) == 0 &&
 	    !op->isroot && !self && !acl_can(op, txn, &e,
 	    srv->schema->a_userpassword, ACL_WRITE)) {
 		rc = op_respond(op, LDAP_INSUFFICIENT_ACCESS,
@@ -207,7 +207,7 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 		rc = op_respond(op, LDAP_INSUFFICIENT_ACCESS, NULL);
 		goto out;
 	}
-	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &e) != 0) {
+	if (store_get_dn_copy(&srv->store, txn, &op->arena, &ndn, &e) != 0) {
 		rc = op_respond(op, LDAP_NO_SUCH_OBJECT, op->isroot &&
 		    ndn.bv_len == srv->nrootdn.bv_len ?
 		    "the rootdn's password is set in the configuration" :

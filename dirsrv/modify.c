@@ -286,7 +286,7 @@ ldap_modify(struct op *op, MDB_txn *txn)
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_INVALID_DN_SYNTAX, "invalid DN");
 	}
-	if (store_get_dn(&srv->store, txn, &op->arena, &ndn, &old) != 0 ||
+	if (store_get_dn_copy(&srv->store, txn, &op->arena, &ndn, &old) != 0 ||
 	    !acl_can(op, txn, &old, NULL, ACL_READ)) {
 		const char *md = matched_dn(op, txn, &ndn);
 
@@ -361,6 +361,8 @@ ldap_modify(struct op *op, MDB_txn *txn)
 		goto fail;
 	write_stamp(op, e, 0);
 	rc = store_modify(&srv->store, txn, &op->arena, &old, e);
+	if (rc == 0)
+		rc = derive_after_write(op, txn, e);
 	return write_finish(op, txn, rc);
 fail:
 	if (m.clear.bv_val != NULL)

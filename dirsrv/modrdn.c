@@ -48,7 +48,7 @@ ldap_modrdn(struct op *op, MDB_txn *txn)
 	}
 	code = LDAP_NO_SUCH_OBJECT;
 	text = "no such entry";
-	if (store_get_dn(st, txn, &op->arena, &ndn, &old) != 0 ||
+	if (store_get_dn_copy(st, txn, &op->arena, &ndn, &old) != 0 ||
 	    !acl_can(op, txn, &old, NULL, ACL_READ))
 		goto fail;
 	if (!acl_can(op, txn, &old, NULL, ACL_WRITE)) {
@@ -172,7 +172,7 @@ ldap_modrdn(struct op *op, MDB_txn *txn)
 
 		if (sub.ids[i] == old.id)
 			continue;
-		if ((rc = store_get(st, txn, &op->arena, sub.ids[i], &ce)) != 0)
+		if ((rc = store_get_copy(st, txn, &op->arena, sub.ids[i], &ce)) != 0)
 			goto dberr;
 		ne = entry_dup(&op->arena, &ce);
 		/* keep the child's own leading RDNs, then the new DN */
@@ -201,7 +201,11 @@ ldap_modrdn(struct op *op, MDB_txn *txn)
 			goto dberr;
 	}
 	idl_free(&sub);
-	return write_finish(op, txn, 0);
+	/* memberships follow a renamed person; a moved post re-derives */
+	rc = derive_person_moved(op, txn, &old, e);
+	if (rc == 0)
+		rc = derive_after_write(op, txn, e);
+	return write_finish(op, txn, rc);
 dberr:
 	log_err("modrdn: %s", mdb_strerror(rc));
 	code = LDAP_OTHER;

@@ -292,6 +292,34 @@ store_get_dn(struct store *st, MDB_txn *txn, struct arena *a,
 	return store_get(st, txn, a, id, e);
 }
 
+/*
+ * As store_get and store_get_dn, but the entry is copied to the arena:
+ * in a write transaction, data on pages this transaction has dirtied can
+ * move with the next write, so write paths that read, write, and read
+ * again must work on copies.
+ */
+int
+store_get_copy(struct store *st, MDB_txn *txn, struct arena *a, uint64_t id,
+    struct entry *e)
+{
+	int rc = store_get(st, txn, a, id, e);
+
+	if (rc == 0)
+		*e = *entry_dup(a, e);
+	return rc;
+}
+
+int
+store_get_dn_copy(struct store *st, MDB_txn *txn, struct arena *a,
+    const struct berval *ndn, struct entry *e)
+{
+	int rc = store_get_dn(st, txn, a, ndn, e);
+
+	if (rc == 0)
+		*e = *entry_dup(a, e);
+	return rc;
+}
+
 int
 store_load_external(struct store *st, MDB_txn *txn, struct arena *a,
     const struct entry *e, struct attr *at)

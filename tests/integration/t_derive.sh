@@ -70,5 +70,76 @@ member: uid=p1,ou=people,$BASE
 EOF
 out=$(asearch -b "cn=team,ou=orgs,$BASE" -s base gidNumber)
 check_contains "$out" "gidNumber: 7001" "the gid counter survives a restart"
+# memberships derived from posts (issue 4 groundwork): member/memberUid of
+# the organisation, the person's memberOf and primary gidNumber
+FIN="orgCode=fin,ou=orgs,$BASE"
+aadd >"$T/posts.out" 2>&1 <<EOF
+dn: orgCode=sci,ou=orgs,$BASE
+objectClass: organizationalUnit
+objectClass: unifiedIdOrg
+objectClass: posixGroup
+ou: 科技局
+orgCode: sci
+gidNumber: 7050
+
+dn: orgCode=fin,uid=p1,ou=people,$BASE
+objectClass: unifiedIdPost
+orgCode: fin
+postOrg: $FIN
+postRank: 0
+postStatus: active
+
+dn: orgCode=sci,uid=p1,ou=people,$BASE
+objectClass: unifiedIdPost
+orgCode: sci
+postOrg: orgCode=SCI,ou=orgs,$BASE
+postRank: 1
+postStatus: active
+EOF
+check 0 $? "organisation and two posts added"
+out=$(asearch -b "uid=p1,ou=people,$BASE" -s base gidNumber memberOf)
+check_contains "$out" "gidNumber: 7000" "gidNumber follows the primary (rank 0) organisation"
+check_contains "$out" "memberOf: $FIN" "memberOf lists the primary organisation"
+check_contains "$out" "memberOf: orgCode=sci,ou=orgs,$BASE" "memberOf lists the concurrent post's organisation"
+out=$(asearch -b "ou=orgs,$BASE" "(&(objectClass=posixGroup)(memberUid=p1))" cn)
+check_contains "$out" "cn: fin" "memberUid added to the first organisation"
+check_contains "$out" "cn: sci" "memberUid added to the second organisation"
+out=$(asearch -b "ou=orgs,$BASE" "(&(objectClass=unifiedIdOrg)(member=UID=P1,OU=People,$BASE))" dn | grep -c '^dn:')
+check 2 "$out" "member (DN) added to both"
+amodify >/dev/null <<EOF
+dn: orgCode=fin,uid=p1,ou=people,$BASE
+changetype: modify
+replace: postRank
+postRank: 2
+EOF
+out=$(asearch -b "uid=p1,ou=people,$BASE" -s base gidNumber)
+check_contains "$out" "gidNumber: 7050" "reordering posts changes the primary gidNumber"
+amodify >/dev/null <<EOF
+dn: orgCode=sci,uid=p1,ou=people,$BASE
+changetype: modify
+replace: postStatus
+postStatus: transfer-pending
+EOF
+out=$(asearch -b "orgCode=sci,ou=orgs,$BASE" -s base memberUid member)
+check_not_contains "$out" "p1" "a transfer-pending post does not count"
+out=$(asearch -b "uid=p1,ou=people,$BASE" -s base gidNumber memberOf)
+check_contains "$out" "gidNumber: 7000" "... and the primary falls back to the remaining post"
+adelete "orgCode=fin,uid=p1,ou=people,$BASE"
+out=$(asearch -b "$FIN" -s base memberUid); check_not_contains "$out" "memberUid: p1" "deleting the post removes the membership"
+out=$(asearch -b "uid=p1,ou=people,$BASE" -s base gidNumber memberOf)
+check_contains "$out" "gidNumber: 100" "no counting post: default_gid"
+check_not_contains "$out" "memberOf: " "no counting post: no memberOf"
+amodify >/dev/null <<EOF
+dn: orgCode=sci,uid=p1,ou=people,$BASE
+changetype: modify
+replace: postStatus
+postStatus: active
+EOF
+ldapmodrdn -x -H "$URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -r "uid=p1,ou=people,$BASE" uid=p1new >/dev/null 2>&1
+out=$(asearch -b "orgCode=sci,ou=orgs,$BASE" -s base memberUid member)
+check_contains "$out" "memberUid: p1new" "a renamed person's memberUid follows"
+check_contains "$out" "member: uid=p1new,ou=people,$BASE" "... and member"
+n=$(printf '%s\n' "$out" | grep -cx "memberUid: p1")
+check 0 "$n" "... the old uid is gone"
 srv_stop; check 0 $? "clean stop"
 done_testing
