@@ -134,7 +134,7 @@ static const struct config_key config_keys[] = {
 static const char *const config_default_index[] = {
 	"objectClass", "uid", "uidNumber", "gidNumber", "memberUid", "member",
 	"mail", "mobile", "cn", "sn", "orgCode", "uscc", "idNumber",
-	"legacyUid", "entryUUID", "orgAdmin", NULL
+	"legacyUid", "entryUUID", "orgAdmin", "memberOf", NULL
 };
 static const char *const config_default_substr[] = {
 	"cn", "sn", "mail", "mobile", "uid", "givenName", "ou", "o", NULL

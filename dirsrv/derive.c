@@ -391,13 +391,20 @@ done:
 	return rc;
 }
 
-/* after a write to entry ndn (a post, or not): keep the derived data */
+int derive_role(struct op *, MDB_txn *, const struct berval *);
+static int is_role(const struct entry *);
+
+/* after a write to entry e (a post, a role, or else): the derived data */
 int
 derive_after_write(struct op *op, MDB_txn *txn, const struct entry *e)
 {
 	struct berval parent;
 
-	if (e == NULL || !has_class(e, "unifiedidpost"))
+	if (e == NULL)
+		return 0;
+	if (is_role(e))
+		return derive_role(op, txn, &e->ndn);
+	if (!has_class(e, "unifiedidpost"))
 		return 0;
 	dn_parent(&e->ndn, &parent);
 	return derive_person(op, txn, &parent);
@@ -432,4 +439,138 @@ derive_person_moved(struct op *op, MDB_txn *txn, const struct entry *old,
 			return rc;
 	}
 	return 0;
+}
+
+/*
+ * A role (a groupOfNames under ou=roles, or any entry of unifiedIdRole)
+ * after a write: memberUid follows member (the uid of each member that
+ * has one), and each member's memberOf lists the role; people who left
+ * the role (found through the memberOf index) lose it.
+ */
+static int
+is_role(const struct entry *e)
+{
+	char buf[600];
+	struct berval base;
+
+	if (has_class(e, "unifiedidrole"))
+		return 1;
+	if (!has_class(e, "groupofnames"))
+		return 0;
+	snprintf(buf, sizeof(buf), "ou=roles,%.*s", (int)srv->nsuffix.bv_len,
+	    srv->nsuffix.bv_val);
+	base.bv_val = buf;
+	base.bv_len = strlen(buf);
+	return dn_is_suffix(&e->ndn, &base);
+}
+
+static int
+person_memberof(struct op *op, MDB_txn *txn, const struct berval *pndn,
+    const struct entry *role, int add)
+{
+	struct store *st = &srv->store;
+	struct attrtype *mof = srv->schema->a_memberof;
+	struct entry old, *p;
+	struct attr *a;
+	int idx;
+
+	if (store_get_dn_copy(st, txn, &op->arena, pndn, &old) != 0)
+		return 0;	/* a member that is not (or no longer) an entry */
+	p = entry_dup(&op->arena, &old);
+	a = entry_find(p, mof);
+	if (add) {
+		if (a == NULL)
+			a = entry_add_attr(&op->arena, p, mof, NULL);
+		if (attr_add_value(&op->arena, a, &role->dn, &role->ndn) != 0)
+			return 0;
+	} else {
+		if (a == NULL || (idx = attr_find_value(a, &role->ndn)) < 0)
+			return 0;
+		attr_del_index(a, (size_t)idx);
+		if (a->nv == 0)
+			entry_del_attr(p, a);
+	}
+	return store_modify(st, txn, &op->arena, &old, p);
+}
+
+int
+derive_role(struct op *op, MDB_txn *txn, const struct berval *rndn)
+{
+	struct store *st = &srv->store;
+	struct attrtype *mem = at_named("member"), *mu = at_named("memberUid");
+	struct attrtype *mof = srv->schema->a_memberof;
+	struct entry role, pe;
+	struct attr *m, *u;
+	struct berval *uids;
+	struct idl was = { 0 };
+	size_t i, j, nu = 0;
+	int rc = 0;
+
+	if (mem == NULL || mu == NULL ||
+	    store_get_dn_copy(st, txn, &op->arena, rndn, &role) != 0 ||
+	    !is_role(&role))
+		return 0;
+	if ((m = entry_find(&role, mem)) != NULL && m->external &&
+	    (rc = store_load_external(st, txn, &op->arena, &role, m)) != 0)
+		return rc;
+	uids = arena_calloc(&op->arena, (m ? m->nv : 0) + 1, sizeof(*uids));
+	for (i = 0; m != NULL && i < m->nv; i++) {
+		struct attr *pu;
+
+		if ((rc = person_memberof(op, txn, &m->nvals[i], &role, 1)) != 0)
+			goto done;
+		if (store_get_dn_copy(st, txn, &op->arena, &m->nvals[i], &pe) ==
+		    0 && (pu = entry_find(&pe, srv->schema->a_uid)) != NULL &&
+		    pu->nv > 0)
+			uids[nu++] = pu->vals[0];
+	}
+	/* people whose memberOf names the role but who are not members */
+	if (mof->idx_eq && index_eq(st, txn, mof, &role.ndn, &was) == 0)
+		for (i = 0; i < was.n; i++) {
+			if (store_get_copy(st, txn, &op->arena, was.ids[i], &pe)
+			    != 0)
+				continue;
+			for (j = 0; m != NULL && j < m->nv &&
+			    !bv_same(&m->nvals[j], &pe.ndn); j++)
+				;
+			if (m == NULL || j == m->nv)
+				if ((rc = person_memberof(op, txn, &pe.ndn, &role,
+				    0)) != 0)
+					goto done;
+		}
+	/* memberUid: exactly the members' uids, when the role is a
+	 * posixGroup (RFC 2307 clients read memberUid) */
+	if (has_class(&role, "posixgroup")) {
+		struct entry cur;
+
+		if (store_get_dn_copy(st, txn, &op->arena, rndn, &cur) != 0)
+			goto done;
+		u = entry_find(&cur, mu);
+		if (u != NULL && u->external &&
+		    (rc = store_load_external(st, txn, &op->arena, &cur, u)) != 0)
+			goto done;
+		if (u != NULL) {
+			struct berval *have = arena_calloc(&op->arena, u->nv + 1,
+			    sizeof(*have));
+			size_t nh = u->nv;
+
+			for (i = 0; i < nh; i++)
+				have[i] = u->vals[i];
+			for (i = 0; i < nh; i++) {
+				for (j = 0; j < nu && !bv_same(&have[i], &uids[j]);
+				    j++)
+					;
+				if (j == nu && (rc = group_value(op, txn, rndn,
+				    "memberUid", &have[i], 0)) != 0)
+					goto done;
+			}
+		}
+		for (i = 0; i < nu; i++)
+			if ((rc = group_value(op, txn, rndn, "memberUid", &uids[i],
+			    1)) != 0)
+				goto done;
+	}
+done:
+	idl_free(&was);
+	return rc;
 }

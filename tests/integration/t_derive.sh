@@ -141,5 +141,43 @@ check_contains "$out" "memberUid: p1new" "a renamed person's memberUid follows"
 check_contains "$out" "member: uid=p1new,ou=people,$BASE" "... and member"
 n=$(printf '%s\n' "$out" | grep -cx "memberUid: p1")
 check 0 "$n" "... the old uid is gone"
+# roles: memberUid follows member, memberOf lists the role
+aadd >/dev/null <<EOF
+dn: ou=roles,$BASE
+objectClass: organizationalUnit
+ou: roles
+
+dn: cn=auditors,ou=roles,$BASE
+objectClass: groupOfNames
+objectClass: posixGroup
+objectClass: unifiedIdRole
+cn: auditors
+member: uid=p1new,ou=people,$BASE
+member: uid=p3,ou=people,$BASE
+EOF
+check 0 $? "role with two members added"
+out=$(asearch -b "cn=auditors,ou=roles,$BASE" -s base memberUid gidNumber)
+check_contains "$out" "memberUid: p1new" "role memberUid derived from member (1)"
+check_contains "$out" "memberUid: p3" "role memberUid derived from member (2)"
+check_contains "$out" "gidNumber: " "role got a gidNumber"
+out=$(asearch -b "uid=p3,ou=people,$BASE" -s base memberOf)
+check_contains "$out" "memberOf: cn=auditors,ou=roles,$BASE" "member's memberOf lists the role"
+amodify >/dev/null <<EOF
+dn: cn=auditors,ou=roles,$BASE
+changetype: modify
+delete: member
+member: uid=p3,ou=people,$BASE
+EOF
+out=$(asearch -b "cn=auditors,ou=roles,$BASE" -s base memberUid)
+check_not_contains "$out" "memberUid: p3" "removed member's uid leaves memberUid"
+out=$(asearch -b "uid=p3,ou=people,$BASE" -s base memberOf)
+check_not_contains "$out" "auditors" "removed member's memberOf no longer lists the role"
+out=$(asearch -b "uid=p1new,ou=people,$BASE" -s base memberOf)
+check_contains "$out" "memberOf: cn=auditors,ou=roles,$BASE" "remaining member keeps the role"
+check_contains "$out" "memberOf: orgCode=sci,ou=orgs,$BASE" "... and the organisation"
+adelete "orgCode=sci,uid=p1new,ou=people,$BASE"
+adelete "uid=p1new,ou=people,$BASE"
+out=$(asearch -b "cn=auditors,ou=roles,$BASE" -s base member memberUid)
+check_not_contains "$out" "p1new" "a deleted person leaves the role"
 srv_stop; check 0 $? "clean stop"
 done_testing
