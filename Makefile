@@ -23,6 +23,8 @@ LDFLAGS_H += -fsanitize=address,undefined
 endif
 
 COMMON_SRC := $(wildcard common/*.c)
+TOOLS_SRC := $(wildcard tools/*.c)
+TOOLS_OBJ := $(TOOLS_SRC:%.c=$(B)/obj/%.o)
 DIRSRV_SRC := $(filter-out dirsrv/main.c,$(wildcard dirsrv/*.c))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/obj/%.o)
 DIRSRV_OBJ := $(DIRSRV_SRC:%.c=$(B)/obj/%.o)
@@ -30,7 +32,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all deps check test asan demo clean fuzz bench install
-all: $(B)/unifiedid-dirsrv $(UNIT_BIN)
+all: $(B)/unifiedid-dirsrv $(B)/unifiedid $(UNIT_BIN)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -42,6 +44,10 @@ $(B)/libcore.a: $(COMMON_OBJ) $(DIRSRV_OBJ)
 
 $(B)/unifiedid-dirsrv: $(B)/obj/dirsrv/main.o $(B)/libcore.a
 	$(CC) $(LDFLAGS_H) -o $@ $^ $(LIBS_DIRSRV)
+
+# the command-line client: libldap and the shared code, not the server
+$(B)/unifiedid: $(TOOLS_OBJ) $(COMMON_OBJ)
+	$(CC) $(LDFLAGS_H) -o $@ $^ -lldap -llber -lssl -lcrypto -lcrypt
 
 $(B)/tests/%: tests/unit/%.c $(B)/libcore.a
 	@mkdir -p $(dir $@)
