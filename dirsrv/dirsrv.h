@@ -445,6 +445,7 @@ struct op {
 	int		 acl_host;	/* -1 unknown */
 	uint64_t	 acl_orgadmin_id;
 	int		 acl_orgadmin;
+	struct note	*notes;		/* messages to send after commit */
 };
 
 /* extra fields of a result: SASL credentials, extended response, controls */
@@ -525,6 +526,19 @@ void	ppolicy_bind_failed(struct arena *, struct entry *);
 void	ppolicy_bind_succeeded(struct arena *, struct entry *);
 void	ppolicy_control(struct op *, struct result_extra *, int err,
 	    long long warn_secs);
+
+/* notify.c */
+struct note;
+void	notify_queue(struct op *, const char *kind, const struct berval *to,
+	    const struct berval *dn, const char *text);
+void	notify_flush(struct op *);
+void	notify_reap(void);
+
+/* workflow.c */
+int	workflow_person_modify(struct op *, const struct entry *old,
+	    struct entry *e, const char **text);
+int	workflow_person_after(struct op *, MDB_txn *, const struct entry *old,
+	    const struct entry *e);
 
 /* derive.c */
 int	derive_fill(struct op *, MDB_txn *, struct entry *, const char **text);

@@ -356,6 +356,9 @@ ldap_modify(struct op *op, MDB_txn *txn)
 		    entry_find(e, lt) == NULL && (fa = entry_find(e, ft)) != NULL)
 			entry_del_attr(e, fa);
 	}
+	if ((rc = workflow_person_modify(op, &old, e, &m.text)) !=
+	    LDAP_SUCCESS)
+		goto fail;
 	if ((rc = write_check_entry(&op->arena, srv->schema, e, &m.text)) !=
 	    LDAP_SUCCESS)
 		goto fail;
@@ -363,6 +366,8 @@ ldap_modify(struct op *op, MDB_txn *txn)
 	rc = store_modify(&srv->store, txn, &op->arena, &old, e);
 	if (rc == 0)
 		rc = derive_after_write(op, txn, e);
+	if (rc == 0)
+		rc = workflow_person_after(op, txn, &old, e);
 	return write_finish(op, txn, rc);
 fail:
 	if (m.clear.bv_val != NULL)

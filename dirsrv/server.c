@@ -575,6 +575,7 @@ server_run(struct config *cfg, struct schema *schema)
 		    (sig == SIGTERM || sig == SIGINT))
 			break;
 		sweep_idle();
+		notify_reap();
 	}
 	log_info("shutting down");
 	/* stop accepting; finish the writes already queued */

@@ -308,8 +308,10 @@ write_finish(struct op *op, MDB_txn *txn, int rc)
 		rc = mdb_txn_commit(txn);
 	else
 		mdb_txn_abort(txn);
-	if (rc == 0)
+	if (rc == 0) {
+		notify_flush(op);
 		return op_respond(op, LDAP_SUCCESS, NULL);
+	}
 	log_err("write: %s", mdb_strerror(rc));
 	if (rc == MDB_MAP_FULL)
 		return op_respond(op, LDAP_UNWILLING_TO_PERFORM,
