@@ -8,7 +8,7 @@
  *       by <who> <none|read|write> [by <who> <access>]...
  *
  *   what: *  |  dn.base=<DN>  |  dn.subtree=<DN>  |  dn.children=<DN>
- *   who:  *  |  anonymous  |  users  |  self  |  orgadmin  |  hosts  |
+ *   who:  *  |  anonymous  |  users  |  self  |  owner  |  orgadmin  |  hosts  |
  *         dn=<DN>  |  group=<DN>
  *
  * "{suffix}" in a DN stands for the configured suffix; values may be in
@@ -26,7 +26,8 @@
 #include "dirsrv.h"
 
 enum acl_who {
-	W_ANY, W_ANON, W_USERS, W_SELF, W_ORGADMIN, W_HOSTS, W_DN, W_GROUP
+	W_ANY, W_ANON, W_USERS, W_SELF, W_OWNER, W_ORGADMIN, W_HOSTS, W_DN,
+	W_GROUP
 };
 enum acl_scope { S_ALL, S_BASE, S_SUBTREE, S_CHILDREN };
 
@@ -71,8 +72,15 @@ static const char *default_rules[] = {
 	"to dn.subtree=\"ou=people,{suffix}\" "
 	    "attrs=mobile,telephoneNumber,shortNumber,officeAddress,mail "
 	    "by self write by orgadmin write by users read by * none",
+	/* posts: the person asks (transfer, leave, order), the server's
+	 * workflow rules decide what such a request may be */
+	"to dn.subtree=\"ou=people,{suffix}\" filter=(objectClass=unifiedIdPost) "
+	    "attrs=entry,objectClass,orgCode,postOrg,postRank,postStatus,"
+	    "transferFrom,keepOrigin "
+	    "by owner write by orgadmin write by users read by * none",
 	"to dn.subtree=\"ou=people,{suffix}\" "
-	    "by self read by orgadmin write by users read by * none",
+	    "by self read by owner read by orgadmin write by users read "
+	    "by * none",
 	"to * by users read by * none",
 };
 
@@ -224,6 +232,8 @@ acl_parse(const char *text, struct acl_rule *r, char *err, size_t errlen)
 			b->who = W_USERS;
 		else if (strcmp(l.tok, "self") == 0)
 			b->who = W_SELF;
+		else if (strcmp(l.tok, "owner") == 0)
+			b->who = W_OWNER;
 		else if (strcmp(l.tok, "orgadmin") == 0)
 			b->who = W_ORGADMIN;
 		else if (strcmp(l.tok, "hosts") == 0)
@@ -398,6 +408,12 @@ acl_is_orgadmin(struct op *op, MDB_txn *txn, const struct entry *e)
 	return yes;
 }
 
+int
+workflow_is_org_admin(struct op *op, MDB_txn *txn, const struct entry *post)
+{
+	return op->bindndn.bv_len > 0 && acl_post_orgs_admin(op, txn, post);
+}
+
 static int
 acl_who(struct op *op, MDB_txn *txn, const struct acl_by *b,
     const struct entry *e)
@@ -411,6 +427,16 @@ acl_who(struct op *op, MDB_txn *txn, const struct acl_by *b,
 		return op->bindndn.bv_len > 0;
 	case W_SELF:
 		return op->bindndn.bv_len > 0 && bv_eq(&op->bindndn, &e->ndn);
+	case W_OWNER: {
+		/* the entry is the requester's, or directly below it (posts) */
+		struct berval parent;
+
+		if (op->bindndn.bv_len == 0)
+			return 0;
+		dn_parent(&e->ndn, &parent);
+		return bv_eq(&op->bindndn, &e->ndn) ||
+		    bv_eq(&op->bindndn, &parent);
+	}
 	case W_DN:
 		return bv_eq(&op->bindndn, &b->ndn);
 	case W_GROUP:

@@ -34,6 +34,15 @@ ldap_delete(struct op *op, MDB_txn *txn)
 		return op_respond(op, LDAP_INSUFFICIENT_ACCESS,
 		    "no write access to this entry");
 	}
+	{
+		const char *why = NULL;
+		int wrc = workflow_post_delete(op, txn, &e, &why);
+
+		if (wrc != LDAP_SUCCESS) {
+			mdb_txn_abort(txn);
+			return op_respond(op, wrc, why);
+		}
+	}
 	if (store_has_children(&srv->store, txn, e.id)) {
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_NOT_ALLOWED_ON_NONLEAF,

@@ -539,6 +539,16 @@ int	workflow_person_modify(struct op *, const struct entry *old,
 	    struct entry *e, const char **text);
 int	workflow_person_after(struct op *, MDB_txn *, const struct entry *old,
 	    const struct entry *e);
+int	workflow_post_add(struct op *, MDB_txn *, struct entry *,
+	    const char **text);
+int	workflow_post_modify(struct op *, MDB_txn *, const struct entry *old,
+	    struct entry *e, const char **text);
+int	workflow_post_after(struct op *, MDB_txn *, const struct entry *old,
+	    const struct entry *e);
+int	workflow_post_delete(struct op *, MDB_txn *, const struct entry *,
+	    const char **text);
+/* acl.c: is the requester an administrator of the post's organisation? */
+int	workflow_is_org_admin(struct op *, MDB_txn *, const struct entry *);
 
 /* derive.c */
 int	derive_fill(struct op *, MDB_txn *, struct entry *, const char **text);

@@ -357,6 +357,8 @@ ldap_modify(struct op *op, MDB_txn *txn)
 			entry_del_attr(e, fa);
 	}
 	if ((rc = workflow_person_modify(op, &old, e, &m.text)) !=
+	    LDAP_SUCCESS ||
+	    (rc = workflow_post_modify(op, txn, &old, e, &m.text)) !=
 	    LDAP_SUCCESS)
 		goto fail;
 	if ((rc = write_check_entry(&op->arena, srv->schema, e, &m.text)) !=
@@ -368,6 +370,8 @@ ldap_modify(struct op *op, MDB_txn *txn)
 		rc = derive_after_write(op, txn, e);
 	if (rc == 0)
 		rc = workflow_person_after(op, txn, &old, e);
+	if (rc == 0)
+		rc = workflow_post_after(op, txn, &old, e);
 	return write_finish(op, txn, rc);
 fail:
 	if (m.clear.bv_val != NULL)

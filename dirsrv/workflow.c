@@ -215,3 +215,289 @@ workflow_person_after(struct op *op, MDB_txn *txn, const struct entry *old,
 	}
 	return rc;
 }
+
+/* ---- posts, transfers and concurrent posts (R9, R10) ---- */
+
+static int
+has_class(const struct entry *e, const char *lname)
+{
+	struct attr *oc = entry_find(e, srv->schema->a_objectclass);
+	size_t i, n = strlen(lname);
+
+	for (i = 0; oc != NULL && i < oc->nv; i++)
+		if (oc->nvals[i].bv_len == n &&
+		    memcmp(oc->nvals[i].bv_val, lname, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+bv_same(const struct berval *a, const struct berval *b)
+{
+	return a->bv_len == b->bv_len && memcmp(a->bv_val, b->bv_val,
+	    a->bv_len) == 0;
+}
+
+/* the requester owns the post (it is under their entry) */
+static int
+post_owner(const struct op *op, const struct entry *post)
+{
+	struct berval parent;
+
+	dn_parent(&post->ndn, &parent);
+	return op->bindndn.bv_len > 0 && bv_same(&op->bindndn, &parent);
+}
+
+/* the requester administers the post's organisation (or is the rootdn) */
+static int
+post_admin(struct op *op, MDB_txn *txn, const struct entry *post)
+{
+	if (op->isroot)
+		return 1;
+	/* acl_access with "orgadmin" semantics: write on the entry itself
+	 * granted by a rule other than ownership is what we need; ask for
+	 * the organisation's administrators directly */
+	return workflow_is_org_admin(op, txn, post);
+}
+
+static long
+rank_of(const struct entry *post)
+{
+	const struct berval *r = first(post, "postRank");
+
+	return r ? strtol(r->bv_val, NULL, 10) : 0;
+}
+
+static void
+set_rank(struct op *op, struct entry *e, long rank)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%ld", rank);
+	set_value(op, e, "postRank", buf);
+}
+
+/* highest rank among the person's active posts, -1 when none */
+static long
+max_active_rank(struct op *op, MDB_txn *txn, const struct berval *pndn,
+    uint64_t skip)
+{
+	struct idl kids = { 0 };
+	struct entry p, c;
+	size_t i;
+	long max = -1, r;
+
+	if (store_get_dn_copy(&srv->store, txn, &op->arena, pndn, &p) != 0 ||
+	    store_children(&srv->store, txn, p.id, &kids) != 0)
+		return -1;
+	for (i = 0; i < kids.n; i++) {
+		if (kids.ids[i] == skip || store_get_copy(&srv->store, txn,
+		    &op->arena, kids.ids[i], &c) != 0)
+			continue;
+		if (!is(first(&c, "postStatus"), "active") &&
+		    first(&c, "postStatus") != NULL)
+			continue;
+		if ((r = rank_of(&c)) > max)
+			max = r;
+	}
+	idl_free(&kids);
+	return max;
+}
+
+/*
+ * A new post.  The organisation must exist and its code must be the
+ * post's orgCode.  A person adding a post under their own entry is asking
+ * for a transfer (or a concurrent post): it is transfer-pending until the
+ * target organisation's administrator approves.
+ */
+int
+workflow_post_add(struct op *op, MDB_txn *txn, struct entry *e,
+    const char **text)
+{
+	const struct berval *org = first(e, "postOrg"), *code;
+	const struct berval *st, *from;
+	struct entry oe, fe;
+	struct berval parent;
+
+	if (!has_class(e, "unifiedidpost"))
+		return LDAP_SUCCESS;
+	if (org == NULL || store_get_dn_copy(&srv->store, txn, &op->arena, org,
+	    &oe) != 0 || !has_class(&oe, "unifiedidorg")) {
+		*text = "postOrg: no such organisation";
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
+	code = first(&oe, "orgCode");
+	if (code == NULL || first(e, "orgCode") == NULL ||
+	    !bv_same(code, first(e, "orgCode"))) {
+		*text = "orgCode: must be the orgCode of postOrg";
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
+	dn_parent(&e->ndn, &parent);
+	if (post_admin(op, txn, e) || !post_owner(op, e)) {
+		/* an administrator's post is active at once, last in rank */
+		if (first(e, "postStatus") == NULL)
+			set_value(op, e, "postStatus", "active");
+		if (first(e, "postRank") == NULL)
+			set_rank(op, e, max_active_rank(op, txn, &parent, 0) + 1);
+		return LDAP_SUCCESS;
+	}
+	/* the person's own request */
+	st = first(e, "postStatus");
+	if (st != NULL && !is(st, "transfer-pending")) {
+		*text = "postStatus: a person may only request a post "
+		    "(transfer-pending); the organisation's administrator "
+		    "approves it";
+		return LDAP_INSUFFICIENT_ACCESS;
+	}
+	set_value(op, e, "postStatus", "transfer-pending");
+	if (first(e, "keepOrigin") == NULL)
+		set_value(op, e, "keepOrigin", "TRUE");
+	from = first(e, "transferFrom");
+	if (is(first(e, "keepOrigin"), "FALSE") && from == NULL) {
+		*text = "transferFrom: a transfer that does not keep the origin "
+		    "post must name it";
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
+	if (from != NULL) {
+		struct berval fp;
+
+		dn_parent(from, &fp);
+		if (!bv_same(&fp, &parent) || store_get_dn_copy(&srv->store,
+		    txn, &op->arena, from, &fe) != 0 ||
+		    !(first(&fe, "postStatus") == NULL ||
+		    is(first(&fe, "postStatus"), "active"))) {
+			*text = "transferFrom: must be one of your active posts";
+			return LDAP_CONSTRAINT_VIOLATION;
+		}
+	}
+	if (first(e, "postRank") == NULL)
+		set_rank(op, e, max_active_rank(op, txn, &parent, 0) + 1);
+	return LDAP_SUCCESS;
+}
+
+/*
+ * A changed post.  The person may ask to leave a concurrent post
+ * (active -> leave-pending; the primary cannot be left, only transferred)
+ * or reorder active posts.  The organisation's administrator approves a
+ * transfer (transfer-pending -> active): without keepOrigin the origin
+ * post goes and the new one takes its rank, with it the new post is a
+ * concurrent one, last in rank.
+ */
+int
+workflow_post_modify(struct op *op, MDB_txn *txn, const struct entry *old,
+    struct entry *e, const char **text)
+{
+	static const char *fixed[] = { "orgCode", "postOrg", "transferFrom",
+	    "keepOrigin", "objectClass" };
+	const struct berval *s0, *s1;
+	struct berval parent;
+	size_t i;
+
+	if (!has_class(old, "unifiedidpost"))
+		return LDAP_SUCCESS;
+	for (i = 0; i < NELEM(fixed); i++)
+		if (!same_values(old, e, fixed[i]) && !op->isroot) {
+			char *t = arena_alloc(&op->arena, 120);
+			snprintf(t, 120, "%s of a post cannot be changed",
+			    fixed[i]);
+			*text = t;
+			return LDAP_UNWILLING_TO_PERFORM;
+		}
+	s0 = first(old, "postStatus");
+	s1 = first(e, "postStatus");
+	dn_parent(&old->ndn, &parent);
+	if (post_admin(op, txn, old)) {
+		if (is(s0, "transfer-pending") && is(s1, "active")) {
+			/* the rank is settled in workflow_post_after */
+			return LDAP_SUCCESS;
+		}
+		return LDAP_SUCCESS;
+	}
+	if (!post_owner(op, old)) {
+		*text = "no write access to this post";
+		return LDAP_INSUFFICIENT_ACCESS;
+	}
+	if (!(s0 == NULL ? s1 == NULL : s1 != NULL && bv_same(s0, s1))) {
+		if (!((s0 == NULL || is(s0, "active")) &&
+		    is(s1, "leave-pending"))) {
+			*text = "postStatus: a person may only ask to leave a "
+			    "post (leave-pending)";
+			return LDAP_INSUFFICIENT_ACCESS;
+		}
+		if (rank_of(old) == 0 || rank_of(old) <= 0) {
+			*text = "the primary post cannot be left, only "
+			    "transferred";
+			return LDAP_UNWILLING_TO_PERFORM;
+		}
+	}
+	if (!same_values(old, e, "postRank") && !(s0 == NULL ||
+	    is(s0, "active"))) {
+		*text = "postRank: only active posts can be reordered";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
+	return LDAP_SUCCESS;
+}
+
+/* after an approved transfer: the origin post and the ranks */
+int
+workflow_post_after(struct op *op, MDB_txn *txn, const struct entry *old,
+    const struct entry *e)
+{
+	struct store *st = &srv->store;
+	const struct berval *from;
+	struct entry fe, cur, *n;
+	struct berval parent;
+	uint64_t pid = 0;
+	long rank;
+	int rc;
+
+	if (!has_class(old, "unifiedidpost") ||
+	    !is(first(old, "postStatus"), "transfer-pending") ||
+	    !is(first(e, "postStatus"), "active"))
+		return 0;
+	dn_parent(&e->ndn, &parent);
+	from = first(e, "transferFrom");
+	if (store_get_dn_copy(st, txn, &op->arena, &e->ndn, &cur) != 0)
+		return 0;
+	n = entry_dup(&op->arena, &cur);
+	if (!is(first(e, "keepOrigin"), "TRUE") && from != NULL &&
+	    store_get_dn_copy(st, txn, &op->arena, from, &fe) == 0) {
+		/* a move: the origin post goes, the new one takes its rank */
+		rank = rank_of(&fe);
+		store_dn2id(st, txn, &parent, &pid);
+		if ((rc = store_delete(st, txn, &op->arena, &fe, pid)) != 0)
+			return rc;
+	} else
+		rank = max_active_rank(op, txn, &parent, cur.id) + 1;
+	set_rank(op, n, rank);
+	while (entry_find(n, at_named("transferFrom")) != NULL)
+		entry_del_attr(n, entry_find(n, at_named("transferFrom")));
+	if ((rc = store_modify(st, txn, &op->arena, &cur, n)) != 0)
+		return rc;
+	{
+		char msg[400];
+		struct entry p;
+		const struct berval *mobile = NULL;
+
+		if (store_get_dn_copy(st, txn, &op->arena, &parent, &p) == 0)
+			mobile = first(&p, "mobile");
+		snprintf(msg, sizeof(msg), "【统一身份认证】您的调岗申请已通过审核"
+		    "（%.*s）。Your transfer request was approved.",
+		    first(e, "orgCode") ? (int)first(e, "orgCode")->bv_len : 0,
+		    first(e, "orgCode") ? first(e, "orgCode")->bv_val : "");
+		notify_queue(op, "transfer-approved", mobile, &parent, msg);
+	}
+	return derive_person(op, txn, &parent);
+}
+
+/* deleting a post: the person cannot (they ask to leave instead) */
+int
+workflow_post_delete(struct op *op, MDB_txn *txn, const struct entry *e,
+    const char **text)
+{
+	if (!has_class(e, "unifiedidpost") || post_admin(op, txn, e))
+		return LDAP_SUCCESS;
+	*text = "a person cannot delete a post: ask to leave it "
+	    "(postStatus: leave-pending) or ask for a transfer";
+	return LDAP_INSUFFICIENT_ACCESS;
+}
