@@ -169,6 +169,9 @@ test_normalize(void)
 			"cn=a\\,b+SN=Q\\+R,dc=x",
 			"ou=财政局,dc=example",
 			"cn=  X  Y ,dc=z",
+			/* values that normalise to nothing (fuzz_dn) */
+			"cn=\\20,dc=x",
+			"telephoneNumber=---,dc=x",
 		};
 		size_t i;
 		char first[16384];

@@ -72,6 +72,26 @@ test_shipped(void)
 	CHECK(schema_at(s, "cnx", 2) == cn, "schema_at honours the length");
 	CHECK(schema_at(s, "c", 1) != cn, "schema_at does not match a prefix");
 	CHECK(AT("noSuchAttribute") == NULL, "unknown type is NULL");
+	/* a name with a NUL byte is no name (found by fuzz_filter: the
+	 * look-up compared up to the NUL, then read past the key) */
+	CHECK(schema_at(s, "o\0\0\0\0\0\0\0`\xd0", 11) == NULL,
+	    "\"o\\0...\" is not the type o");
+	{
+		size_t bad = 0;
+		char k[300];
+
+		for (i = 0; i < s->nat; i++) {
+			size_t l = strlen(s->at[i]->name);
+			if (l + 9 > sizeof(k))
+				continue;
+			memcpy(k, s->at[i]->name, l);
+			memcpy(k + l, "\0zzzzzzz", 9);
+			if (schema_at(s, k, l + 9) != NULL)
+				bad++;
+		}
+		CHECK(bad == 0, "no type is found by its name followed by a NUL "
+		    "and more bytes (%zu were)", bad);
+	}
 	CHECK(schema_at(s, "", 0) == NULL, "empty name is NULL");
 	CHECK(OC("inetorgperson") == OC("inetOrgPerson") &&
 	    OC("2.16.840.1.113730.3.2.2") == OC("inetOrgPerson"),

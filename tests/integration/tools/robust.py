@@ -317,7 +317,7 @@ def sc_bad_filter():
         ok &= error_or_closed(pdu, (PROTOCOL_ERROR, ADMINLIMIT), what)
     # NUL bytes and odd descriptions are fine (Undefined), never a crash
     for desc in ("cn\x00xyz", "\x00", "cn;" + "x" * 3000, "1.2.3.4.5.6.7",
-                 "cn;\x00", ""):
+                 "cn;\x00", "", b"o\0\0\0\0\0\0\0`\xd0\0"):
         c = connect()
         c.send(message(1, search_req(BASE, 2, f_eq(desc, "x"))))
         r = c.result(5)
