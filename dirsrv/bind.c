@@ -18,70 +18,17 @@
  * without the cost of a password hash, so a guessing burst from one place
  * does not take CPU from everybody else.
  */
-#define RATE_SLOTS	1024
-
-struct rate_slot {
-	char		addr[64];
-	double		tokens;
-	uint64_t	last_ms;
-};
-
-static struct rate_slot rate_slots[RATE_SLOTS];
-static pthread_mutex_t rate_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static struct rate_slot *
-rate_slot(const char *addr)
-{
-	uint32_t h = 2166136261u;
-	const char *p;
-
-	for (p = addr; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return &rate_slots[h % RATE_SLOTS];
-}
-
-/* 1 if this address may try a bind now */
 static int
 rate_allow(const char *addr)
 {
-	struct rate_slot *s;
-	uint64_t now = now_ms_monotonic();
-	int ok = 1, limit = srv->cfg->bind_rate;
-
-	if (limit <= 0 || strcmp(addr, "ldapi") == 0)
-		return 1;
-	pthread_mutex_lock(&rate_mu);
-	s = rate_slot(addr);
-	if (strcmp(s->addr, addr) == 0) {
-		s->tokens += (double)(now - s->last_ms) * limit / 1000.0;
-		if (s->tokens > limit)
-			s->tokens = limit;
-		s->last_ms = now;
-		ok = s->tokens >= 1.0;
-	}
-	pthread_mutex_unlock(&rate_mu);
-	return ok;
+	return ratelimit_allow(RL_BIND, addr, srv->cfg->bind_rate,
+	    srv->cfg->bind_rate, 0);
 }
 
 static void
 rate_failed(const char *addr)
 {
-	struct rate_slot *s;
-	uint64_t now = now_ms_monotonic();
-	int limit = srv->cfg->bind_rate;
-
-	if (limit <= 0 || strcmp(addr, "ldapi") == 0)
-		return;
-	pthread_mutex_lock(&rate_mu);
-	s = rate_slot(addr);
-	if (strcmp(s->addr, addr) != 0) {
-		/* a new address takes the slot over */
-		snprintf(s->addr, sizeof(s->addr), "%s", addr);
-		s->tokens = limit;
-		s->last_ms = now;
-	}
-	s->tokens -= 1.0;
-	pthread_mutex_unlock(&rate_mu);
+	ratelimit_take(RL_BIND, addr, srv->cfg->bind_rate, srv->cfg->bind_rate);
 }
 
 static int

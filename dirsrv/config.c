@@ -120,6 +120,7 @@ static const struct config_key config_keys[] = {
 	K_STR("user", user),
 	K_BOOL("require_secure_bind", require_secure_bind),
 	K_BOOL("rehash_on_bind", rehash_on_bind),
+	K_NUM("anon_rate", CT_INT, anon_rate, 0, 100000),
 	K_STR("audit_log", audit_log),
 	K_NUM("bind_rate", CT_INT, bind_rate, 0, 1000000),
 	K_STR("default_shell", default_shell),
@@ -134,7 +135,7 @@ static const struct config_key config_keys[] = {
 static const char *const config_default_index[] = {
 	"objectClass", "uid", "uidNumber", "gidNumber", "memberUid", "member",
 	"mail", "mobile", "cn", "sn", "orgCode", "uscc", "idNumber",
-	"legacyUid", "entryUUID", "orgAdmin", "memberOf", NULL
+	"legacyUid", "entryUUID", "orgAdmin", "memberOf", "backupMail", NULL
 };
 static const char *const config_default_substr[] = {
 	"cn", "sn", "mail", "mobile", "uid", "givenName", "ou", "o", NULL
@@ -730,6 +731,7 @@ config_defaults(struct config *cfg)
 	cfg->pw.max_failures = 5;
 	cfg->bind_rate = 20;
 	cfg->rehash_on_bind = 1;
+	cfg->anon_rate = 10;
 	cfg->pw.lockout_seconds = 900;
 	cfg->pw.max_age_days = 0;
 	cfg->map_size = (size_t)16 * GIB;

@@ -64,6 +64,8 @@ struct config {
 	char	*user;			/* drop privileges to this user after listen */
 	int	 require_secure_bind;	/* simple binds only over TLS or ldapi */
 	int	 rehash_on_bind;	/* replace older hashes by yescrypt, default 1 */
+	int	 anon_rate;		/* applications, reset and recovery
+					   requests per minute per address */
 	char	*audit_log;		/* JSON lines file; none by default */
 	int	 bind_rate;		/* failed binds per second per client
 					   address before refusing; 0 = off */

@@ -527,6 +527,18 @@ void	ppolicy_bind_succeeded(struct arena *, struct entry *);
 void	ppolicy_control(struct op *, struct result_extra *, int err,
 	    long long warn_secs);
 
+/* ratelimit.c */
+enum { RL_BIND = 1, RL_APPLY, RL_RESET, RL_RECOVER };
+int	ratelimit_allow(int kind, const char *addr, double rate, double burst,
+	    int take);
+void	ratelimit_take(int kind, const char *addr, double rate, double burst);
+
+/* anon.c: UnifiedID's anonymous extended operations */
+int	anon_is(const struct berval *oid);
+int	anon_run(struct op *, MDB_txn *, const struct berval *oid,
+	    const struct berval *value);
+void	anon_rootdse(void (*add)(const char *, void *), void *);
+
 /* notify.c */
 struct note;
 void	notify_queue(struct op *, const char *kind, const struct berval *to,

@@ -48,7 +48,7 @@ extended_is_write(struct op *op)
 	if (tmp == NULL)
 		return 0;
 	if (ber_scanf(tmp, "{o" /*}*/, &oid) != LBER_ERROR)
-		w = oid_is(&oid, LDAP_EXOP_MODIFY_PASSWD);
+		w = oid_is(&oid, LDAP_EXOP_MODIFY_PASSWD) || anon_is(&oid);
 	ber_memfree(oid.bv_val);
 	ber_free(tmp, 0);
 	return w;
@@ -167,6 +167,8 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 	size_t i;
 	int rc, rehash, ok, self;
 
+	if (exop_decode(op, &x) == 0 && anon_is(&x.oid))
+		return anon_run(op, txn, &x.oid, x.has_value ? &x.value : NULL);
 	if (exop_decode(op, &x) != 0 || passwd_decode(&x, &id, &oldpw,
 	    &newpw) != 0) {
 		mdb_txn_abort(txn);

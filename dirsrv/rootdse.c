@@ -91,6 +91,20 @@ add_syntax(const struct syntax *sy, void *arg)
 	add_str(p[0], p[1], p[2], "ldapSyntaxes", buf);
 }
 
+struct dse_add {
+	struct arena		*a;
+	const struct schema	*sc;
+	struct entry		*e;
+};
+
+static void
+add_ext(const char *oid, void *arg)
+{
+	struct dse_add *d = arg;
+
+	add_str(d->a, d->sc, d->e, "supportedExtension", oid);
+}
+
 void
 rootdse_build(struct server *s)
 {
@@ -111,6 +125,10 @@ rootdse_build(struct server *s)
 	add_str(a, sc, e, "supportedExtension", LDAP_EXOP_MODIFY_PASSWD);
 	if (tls_configured())
 		add_str(a, sc, e, "supportedExtension", LDAP_EXOP_START_TLS);
+	{
+		struct dse_add d = { a, sc, e };
+		anon_rootdse(add_ext, &d);
+	}
 	add_str(a, sc, e, "supportedControl", LDAP_CONTROL_PAGEDRESULTS);
 	add_str(a, sc, e, "supportedControl", LDAP_CONTROL_PASSWORDPOLICYREQUEST);
 	add_str(a, sc, e, "supportedControl", LDAP_CONTROL_MANAGEDSAIT);

@@ -82,7 +82,7 @@ test_minimal(void)
 	static const char *const idx[] = { "objectClass", "uid", "uidNumber",
 	    "gidNumber", "memberUid", "member", "mail", "mobile", "cn", "sn",
 	    "orgCode", "uscc", "idNumber", "legacyUid", "entryUUID", "orgAdmin",
-	    "memberOf", NULL };
+	    "memberOf", "backupMail", NULL };
 	static const char *const sub[] = { "cn", "sn", "mail", "mobile", "uid",
 	    "givenName", "ou", "o", NULL };
 	static const char *const mv[] = { "member", "memberUid",
@@ -232,7 +232,7 @@ test_values(void)
 	config_free(&cfg);
 	CHECK(load(MIN "tls:\nnotify: ~\nindex:\npassword_policy: null\n",
 	    &cfg, err, sizeof(err)) == 0 && cfg.tls.certificate == NULL &&
-	    cfg.index.n == 17 && cfg.pw.history == 5,
+	    cfg.index.n == 18 && cfg.pw.history == 5,
 	    "keys without a value keep their defaults");
 	config_free(&cfg);
 	CHECK(load(MIN "password_policy: {reject_account_name: False}\n",
@@ -510,7 +510,7 @@ test_packaged(void)
 		CHECK(cfg.rootdn != NULL && cfg.rootpw != NULL &&
 		    cfg.tls.ca != NULL && cfg.notify.command != NULL &&
 		    cfg.user != NULL, "the optional settings are there");
-		CHECK(cfg.index.n == 17 && cfg.substr_index.n == 8 &&
+		CHECK(cfg.index.n == 18 && cfg.substr_index.n == 8 &&
 		    cfg.multival.n == 3 && cfg.map_size == (size_t)16 << 30 &&
 		    cfg.max_pdu == (size_t)4 << 20 && cfg.idle_timeout == 900 &&
 		    cfg.max_connections == 4096 && cfg.max_pending_ops == 64 &&
