@@ -167,10 +167,14 @@ ldap_extended_write(struct op *op, MDB_txn *txn)
 	size_t i;
 	int rc, rehash, ok, self;
 
-	if (exop_decode(op, &x) == 0 && anon_is(&x.oid))
+	if (exop_decode(op, &x) != 0) {
+		mdb_txn_abort(txn);
+		return op_respond(op, LDAP_PROTOCOL_ERROR,
+		    "malformed extended request");
+	}
+	if (anon_is(&x.oid))
 		return anon_run(op, txn, &x.oid, x.has_value ? &x.value : NULL);
-	if (exop_decode(op, &x) != 0 || passwd_decode(&x, &id, &oldpw,
-	    &newpw) != 0) {
+	if (passwd_decode(&x, &id, &oldpw, &newpw) != 0) {
 		mdb_txn_abort(txn);
 		return op_respond(op, LDAP_PROTOCOL_ERROR,
 		    "malformed password modify request");

@@ -501,3 +501,74 @@ workflow_post_delete(struct op *op, MDB_txn *txn, const struct entry *e,
 	    "(postStatus: leave-pending) or ask for a transfer";
 	return LDAP_INSUFFICIENT_ACCESS;
 }
+
+/* ---- field validation (workflows.md "Validation") ---- */
+
+#include "validate.h"
+
+/*
+ * Check the identity and contact fields of a person or an enterprise
+ * that the write sets (all of them for an add, the changed ones for a
+ * modify).  Returns an LDAP result code with the reason in *text.
+ */
+int
+workflow_validate(struct op *op, const struct entry *old,
+    const struct entry *e, const char **text)
+{
+	static const struct {
+		const char	*attr;
+		const char	*(*fn)(const char *, size_t);
+	} checks[] = {
+		{ "mobile", validate_mobile },
+		{ "emergencyPhone", NULL },
+		{ "mail", validate_email },
+		{ "backupMail", validate_email },
+		{ "gender", validate_gender },
+		{ "uscc", validate_uscc },
+	};
+	const struct berval *idtype;
+	struct attr *a;
+	char *t;
+	size_t i, k;
+
+	if (!is_person(e) && !has_class(e, "unifiedidenterprise"))
+		return LDAP_SUCCESS;
+	for (i = 0; i < NELEM(checks); i++) {
+		struct attrtype *at = at_named(checks[i].attr);
+
+		if (at == NULL || checks[i].fn == NULL ||
+		    (a = entry_find(e, at)) == NULL ||
+		    (old != NULL && same_values(old, e, checks[i].attr)))
+			continue;
+		for (k = 0; k < a->nv; k++) {
+			const char *why = checks[i].fn(a->vals[k].bv_val,
+			    a->vals[k].bv_len);
+
+			if (why != NULL) {
+				t = arena_alloc(&op->arena, 200);
+				snprintf(t, 200, "%s: %s", checks[i].attr, why);
+				*text = t;
+				return LDAP_CONSTRAINT_VIOLATION;
+			}
+		}
+	}
+	if ((a = entry_find(e, at_named("idNumber"))) != NULL && (old == NULL ||
+	    !same_values(old, e, "idNumber") || !same_values(old, e, "idType"))) {
+		char type[40];
+		const char *why;
+
+		idtype = first(e, "idType");
+		snprintf(type, sizeof(type), "%.*s", idtype ? (int)(idtype->bv_len
+		    < 39 ? idtype->bv_len : 39) : 11, idtype ? idtype->bv_val :
+		    "resident-id");
+		for (k = 0; k < a->nv; k++)
+			if ((why = validate_id(type, a->vals[k].bv_val,
+			    a->vals[k].bv_len)) != NULL) {
+				t = arena_alloc(&op->arena, 200);
+				snprintf(t, 200, "idNumber: %s", why);
+				*text = t;
+				return LDAP_CONSTRAINT_VIOLATION;
+			}
+	}
+	return LDAP_SUCCESS;
+}
