@@ -366,6 +366,10 @@ norm_space(struct arena *a, const struct berval *in, struct berval *out,
 		}
 		p[n++] = (char)(fold && c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
+	/* a value of spaces only is one space (RFC 4518 2.6.1), so that a
+	 * normalised value is never empty when the value is not */
+	if (n == 0 && in->bv_len > 0)
+		p[n++] = ' ';
 	p[n] = '\0';
 	out->bv_val = p;
 	out->bv_len = n;
@@ -424,6 +428,8 @@ norm_numeric(struct arena *a, const struct berval *in, struct berval *out)
 	for (i = 0; i < in->bv_len; i++)
 		if (in->bv_val[i] != ' ')
 			p[n++] = in->bv_val[i];
+	if (n == 0 && in->bv_len > 0)
+		return -1;	/* spaces only: not a numeric string */
 	p[n] = '\0';
 	out->bv_val = p;
 	out->bv_len = n;
@@ -442,6 +448,8 @@ norm_telephone(struct arena *a, const struct berval *in, struct berval *out)
 			continue;
 		p[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
+	if (n == 0 && in->bv_len > 0)
+		return -1;	/* separators only: no number */
 	p[n] = '\0';
 	out->bv_val = p;
 	out->bv_len = n;

@@ -44,7 +44,7 @@ hash_get(const struct schema_hash *h, const char *k, size_t len)
 {
 	size_t i;
 
-	if (h->cap == 0)
+	if (h->cap == 0 || memchr(k, '\0', len) != NULL)
 		return NULL;
 	for (i = hash_key(k, len) & (h->cap - 1); h->keys[i] != NULL;
 	    i = (i + 1) & (h->cap - 1))
