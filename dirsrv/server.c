@@ -451,6 +451,20 @@ drop_privileges(const char *user, char *err, size_t errlen)
 	}
 	if (chown(srv->cfg->data_dir, pw->pw_uid, pw->pw_gid) != 0)
 		log_warn("chown %s: %s", srv->cfg->data_dir, strerror(errno));
+	{
+		static const char *files[] = { "data.mdb", "lock.mdb" };
+		char path[4096];
+		size_t k;
+
+		/* the environment is open already; later starts as the user
+		 * must be able to open it too */
+		for (k = 0; k < NELEM(files); k++) {
+			snprintf(path, sizeof(path), "%s/%s", srv->cfg->data_dir,
+			    files[k]);
+			if (chown(path, pw->pw_uid, pw->pw_gid) != 0)
+				log_warn("chown %s: %s", path, strerror(errno));
+		}
+	}
 	for (i = 0; i < nlisteners; i++)
 		if (listeners[i].ldapi &&
 		    chown(listeners[i].path, pw->pw_uid, pw->pw_gid) != 0)
