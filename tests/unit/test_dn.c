@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include "dirsrv.h"
 #include "check.h"
@@ -230,6 +232,39 @@ test_normalize(void)
 	free(big);
 }
 
+/* dn_normalize in a child with a time limit: "member=member=...=cn=x"
+ * nests DN-valued RDNs; each level was validated and normalised
+ * separately, doubling the work per level (found by fuzz_dn) */
+static void
+test_nested_dn_values(void)
+{
+	static const int levels[] = { 8, 40, 200 };
+	size_t i;
+
+	for (i = 0; i < NELEM(levels); i++) {
+		char *dn = malloc((size_t)levels[i] * 7 + 8);
+		pid_t pid;
+		int status = 0, k;
+
+		for (k = 0; k < levels[i]; k++)
+			memcpy(dn + k * 7, "member=", 7);
+		strcpy(dn + levels[i] * 7, "cn=x");
+		fflush(stdout);
+		if ((pid = fork()) == 0) {
+			alarm(5);
+			(void)norm(dn);
+			_exit(0);
+		}
+		free(dn);
+		CHECK(pid > 0 && waitpid(pid, &status, 0) == pid &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "a DN of %d nested member= values is handled within 5 s "
+		    "(%s %d)", levels[i], WIFSIGNALED(status) ?
+		    "killed by signal" : "exit status", WIFSIGNALED(status) ?
+		    WTERMSIG(status) : WEXITSTATUS(status));
+	}
+}
+
 static void
 test_parent_rdn_count(void)
 {
@@ -438,6 +473,7 @@ main(void)
 	if (s == NULL)
 		return check_done();
 	test_normalize();
+	test_nested_dn_values();
 	test_parent_rdn_count();
 	test_is_suffix();
 	test_key_order();

@@ -496,6 +496,34 @@ def sc_deletes():
     return ok
 
 
+def sc_nested_dn(levels="40"):
+    """A DN whose value is a DN whose value is a DN...: every level must
+    not multiply the work (it doubled per level: 40 levels were days)."""
+    levels = int(levels)
+    dn = "member=" * levels + "cn=x," + BASE
+    ok = True
+    for what, op in (("search base", search_req(dn, 0)),
+                     ("compare", seq(octets(BASE), seq(octets("member"),
+                                                       octets(dn)),
+                                     tag=0x6e)),
+                     ("filter value", search_req(BASE, 0,
+                                                 f_eq("member", dn)))):
+        c = connect()
+        t0 = time.monotonic()
+        c.send(message(1, op))
+        try:
+            r = c.result(5)
+            say("%s with %d nested DN values: %s after %.2fs" % (
+                what, levels, r.code if r else "closed",
+                time.monotonic() - t0))
+        except socket.timeout:
+            say("%s with %d nested DN values: NO ANSWER within 5s" % (
+                what, levels))
+            ok = False
+        c.close()
+    return ok
+
+
 def sc_search_attrs():
     """Odd attribute lists: huge, empty strings, NULs."""
     ok = True
