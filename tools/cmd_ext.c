@@ -1,0 +1,95 @@
+/*
+ * cmd_ext.c - UnifiedID's own extended operations (contract sections 3
+ * and 4; docs/workflows.md): OIDs under the project's arc, used only when
+ * the root DSE lists them.  Commands whose operation the server does not
+ * offer say so and fail; nothing is imitated with other operations.
+ *
+ * Documented by the server: .3.1 apply, .3.2 password reset request,
+ * .3.3 password reset confirm, .3.4 account name recovery.  Expected
+ * next (placeholders until the server documents them): .3.5 real-name
+ * review, .3.6 enterprise management, .3.7 legacy account migration.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "cli.h"
+
+#define EXT_REALNAME_REVIEW	UNIFIEDID_ARC ".3.5"
+#define EXT_ENTERPRISE		UNIFIEDID_ARC ".3.6"
+#define EXT_MIGRATE		UNIFIEDID_ARC ".3.7"
+
+/* CLI_OK when the root DSE lists the operation(s), else CLI_ERR after
+ * saying what is missing */
+int
+ext_require(const char *oid, const char *oid2)
+{
+	if (conn_root_dse() != CLI_OK)
+		return CLI_ERR;
+	if (conn_has_ext(oid) && (oid2 == NULL || conn_has_ext(oid2)))
+		return CLI_OK;
+	out_err(_("%s: not available on this server yet: needs the UnifiedID "
+	    "extended operations (%s%s%s)"), cli.cmdname, oid, oid2 ? ", " :
+	    "", oid2 ? oid2 : "");
+	return CLI_ERR;
+}
+
+/*
+ * Send the request BER built in ber (freed here; its bytes may hold a
+ * password and are wiped) and return the LDAP result code; *resp (may be
+ * NULL) gets the response value, which the caller frees.
+ */
+int
+ext_call(const char *oid, BerElement *ber, struct berval **resp)
+{
+	struct berval *req = NULL, *data = NULL;
+	char *retoid = NULL;
+	int rc;
+
+	if (ber_flatten(ber, &req) != 0) {
+		ber_free(ber, 1);
+		out_err(_("cannot encode the request"));
+		return LDAP_ENCODING_ERROR;
+	}
+	ber_free(ber, 1);
+	rc = ldap_extended_operation_s(cli.ld, oid, req, NULL, NULL, &retoid,
+	    &data);
+	explicit_bzero(req->bv_val, req->bv_len);
+	ber_bvfree(req);
+	ldap_memfree(retoid);
+	if (resp != NULL)
+		*resp = data;
+	else
+		ber_bvfree(data);
+	return rc;
+}
+
+/* a commands whose operation has no documented syntax yet */
+static int
+ext_pending(const char *oid)
+{
+	if (ext_require(oid, NULL) != CLI_OK)
+		return CLI_ERR;
+	out_err(_("%s: the server offers this operation (%s), but this "
+	    "version of unifiedid cannot use it yet"), cli.cmdname, oid);
+	return CLI_ERR;
+}
+
+int
+cmd_ext_realname_review(struct args *a)
+{
+	return ext_pending(EXT_REALNAME_REVIEW);
+}
+
+int
+cmd_ext_enterprise(struct args *a)
+{
+	return ext_pending(EXT_ENTERPRISE);
+}
+
+int
+cmd_ext_migrate(struct args *a)
+{
+	return ext_pending(EXT_MIGRATE);
+}
