@@ -49,6 +49,25 @@ $(B)/unifiedid-dirsrv: $(B)/obj/dirsrv/main.o $(B)/libcore.a
 $(B)/unifiedid: $(TOOLS_OBJ) $(COMMON_OBJ)
 	$(CC) $(LDFLAGS_H) -o $@ $^ -lldap -llber -lssl -lcrypto -lcrypt
 
+# translations of the client's messages (po/): compiled into $(B)/locale,
+# where an uninstalled build finds them; packagers set LOCALEDIR
+LOCALEDIR ?= $(abspath $(B))/locale
+PO := $(wildcard po/*.po)
+MO := $(PO:po/%.po=$(B)/locale/%/LC_MESSAGES/unifiedid.mo)
+all: $(MO)
+$(TOOLS_OBJ): ALL_CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+$(B)/locale/%/LC_MESSAGES/unifiedid.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+# after changing messages: regenerate the template, merge into each .po
+.PHONY: update-po
+update-po:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	    --keyword=C_:1c,2 --keyword=NC_:1c,2 --add-comments=TRANSLATORS: \
+	    --package-name=unifiedid --package-version=$(VERSION) \
+	    --msgid-bugs-address= --sort-by-file -o po/unifiedid.pot $(sort $(TOOLS_SRC))
+	for p in $(PO); do msgmerge --quiet --update --backup=none $$p po/unifiedid.pot; done
+
 $(B)/tests/%: tests/unit/%.c $(B)/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS_H) -o $@ $< $(B)/libcore.a $(LIBS_DIRSRV)
