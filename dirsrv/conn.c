@@ -462,13 +462,15 @@ void
 conn_handle(struct conn *c, uint32_t events)
 {
 	struct op *wop = NULL;
-	int gone = 0, more = 0, finished = 0;
+	int gone = 0, more = 0, finished = 0, rd = 0;
 
 	c->last_ms = now_ms_monotonic();
 	if (events & (EPOLLERR))
 		gone = 1;
-	if (!gone && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
-		gone = conn_read(c) != 0 && c->in.len == 0;
+	if (!gone && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))) {
+		rd = conn_read(c);	/* -1: end of input or an error */
+		gone = rd != 0 && c->in.len == 0;
+	}
 	if (!gone && (events & EPOLLOUT || events == 0 || c->out.len))
 		gone = conn_flush(c) != 0;
 	if (!gone) {
@@ -478,11 +480,14 @@ conn_handle(struct conn *c, uint32_t events)
 		out = c->out.len;
 		pthread_mutex_unlock(&c->mu);
 		if (out < OUT_HIGH) {
-			int eof = (events & (EPOLLRDHUP | EPOLLHUP)) != 0;
+			int eof = rd != 0 ||
+			    (events & (EPOLLRDHUP | EPOLLHUP)) != 0;
 			if (conn_input(c, &wop, &more) != 0)
 				gone = 1;
-			else if (eof && wop == NULL && !more && c->in.len == 0)
-				finished = 1;	/* answer, then close */
+			else if (eof && wop == NULL && !more &&
+			    (rd != 0 || c->in.len == 0))
+				finished = 1;	/* answer what is whole, close:
+						 * a partial PDU cannot complete */
 		}
 	}
 	if (!gone && conn_flush(c) != 0)

@@ -48,7 +48,8 @@ for i in range(2000):
           "sn: s%d\ndescription: %s\n" % (i, base, i, i, ("%04d" % i) * 750))
 PY
 
-srv_config "threads: 4"
+# these tests are about connections, not access: everyone may read
+srv_config "threads: 4" "acl: ['to * by * read']"
 srv_import "$T/big.ldif"
 check 0 $? "2000 entries of 3 kB import"
 srv_run || { fail "server starts"; done_testing; exit 1; }
@@ -79,7 +80,7 @@ srv_stop
 check 0 $? "SIGTERM stops the server with status 0"
 
 # limits
-srv_config "idle_timeout: 2" "max_connections: 10"
+srv_config "idle_timeout: 2" "max_connections: 10" "acl: ['to * by * read']"
 srv_run || { fail "server starts with idle_timeout 2, max_connections 10";
     done_testing; exit 1; }
 ok "server starts with idle_timeout 2 and max_connections 10"
