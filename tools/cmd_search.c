@@ -101,7 +101,8 @@ cmd_search(struct args *a)
 		dlist_free(&people);
 		return rc;
 	}
-	qsort(people.v, people.n, sizeof(*people.v), search_cmp);
+	if (people.n > 1)
+		qsort(people.v, people.n, sizeof(*people.v), search_cmp);
 	heads[0] = _("Account");
 	heads[1] = _("Name");
 	heads[2] = _("Organisations");
