@@ -213,8 +213,10 @@ op_decode(struct op *op, struct berval *pdu)
 	if ((env = ber_alloc_t(0)) == NULL)
 		return LDAP_OTHER;
 	ber_init2(env, pdu, LBER_USE_DER);
-	if (ber_scanf(env, "{i" /*}*/, &op->msgid) == LBER_ERROR ||
-	    op->msgid < 0) {
+	/* liblber's "i" reads any primitive: check the types first */
+	if (ber_scanf(env, "{" /*}*/) == LBER_ERROR ||
+	    ber_peek_tag(env, &len) != LBER_INTEGER ||
+	    ber_scanf(env, "i", &op->msgid) == LBER_ERROR || op->msgid < 0) {
 		rc = LDAP_PROTOCOL_ERROR;
 		goto done;
 	}

@@ -48,8 +48,30 @@ dn_to_arena(struct arena *a, LDAPDN dn, struct berval *out)
 	return 0;
 }
 
+/* DN-valued RDN values (a DN inside a DN) normalise recursively: bound
+ * the depth so that crafted nesting cannot cost exponential time */
+#define DN_DEPTH_MAX	3
+static __thread int dn_depth;
+
+static int dn_normalize1(const struct schema *, struct arena *,
+    const struct berval *, struct berval *, struct berval *);
+
 int
 dn_normalize(const struct schema *s, struct arena *a, const struct berval *in,
+    struct berval *pretty, struct berval *ndn)
+{
+	int rc;
+
+	if (dn_depth >= DN_DEPTH_MAX)
+		return LDAP_INVALID_DN_SYNTAX;
+	dn_depth++;
+	rc = dn_normalize1(s, a, in, pretty, ndn);
+	dn_depth--;
+	return rc;
+}
+
+static int
+dn_normalize1(const struct schema *s, struct arena *a, const struct berval *in,
     struct berval *pretty, struct berval *ndn)
 {
 	LDAPDN dn = NULL;

@@ -38,7 +38,9 @@ op_decode_controls(struct op *op, BerElement *ber)
 		crit = 0;
 		val.bv_val = NULL;
 		val.bv_len = 0;
-		if (ber_scanf(ber, "{m" /*}*/, &oid) == LBER_ERROR)
+		if (ber_scanf(ber, "{" /*}*/) == LBER_ERROR ||
+		    ber_peek_tag(ber, &len) != LBER_OCTETSTRING ||
+		    ber_scanf(ber, "m", &oid) == LBER_ERROR || oid.bv_len == 0)
 			return LDAP_PROTOCOL_ERROR;
 		tag = ber_peek_tag(ber, &len);
 		if (tag == LBER_BOOLEAN) {

@@ -99,8 +99,11 @@ alive "an LDAPv2 bind from ldapsearch"
 out=$(ldapdelete -x -H "$URI" "cn=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" 2>&1 ;
     ldapdelete -x -H "$URI" "cn=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" 2>&1 ;
     ldapdelete -x -H "$URI" "cn=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" 2>&1)
-check_contains "$out" "Insufficient access (50)" "ldapdelete of a 33-byte DN \
-is refused"
+# an anonymous delete is refused: 50, or 32 where the entry is not visible
+case "$out" in
+*"Insufficient access (50)"*|*"No such object (32)"*) ok "ldapdelete of a 33-byte DN is refused" ;;
+*) fail "ldapdelete of a 33-byte DN is refused ($out)" ;;
+esac
 alive "three anonymous ldapdelete of a 33-byte DN"
 
 # every client has gone: the daemon holds no socket for them any more
