@@ -285,12 +285,16 @@ filter_from_string(const struct schema *s, struct arena *a, const char *str,
 		ber_free(ber, 1);
 		return LDAP_FILTER_ERROR;
 	}
+	/* decode from an arena copy, in place: the filter's strings point
+	 * into it and must live as long as the arena (ber_init would copy
+	 * into a buffer freed with the BerElement) */
 	bv.bv_val = arena_memdup(a, bv.bv_val, bv.bv_len);
 	ber_free(ber, 1);
-	if ((rd = ber_init(&bv)) == NULL)
+	if ((rd = ber_alloc_t(0)) == NULL)
 		return LDAP_OTHER;
+	ber_init2(rd, &bv, LBER_USE_DER);
 	rc = filter_decode(s, a, rd, out);
-	ber_free(rd, 1);
+	ber_free(rd, 0);
 	return rc;
 }
 
