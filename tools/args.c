@@ -102,7 +102,7 @@ args_long(const struct cmd *c, int argc, char **argv, int *i,
 
 	if (eq == NULL && args_long_global(name))
 		return CLI_OK;
-	if ((d = args_def(c, name, len, &idx)) == NULL)
+	if ((d = args_def(c, name, len, &idx)) == NULL || idx >= ARGS_MAX_OPTS)
 		return out_usage(_("unknown option --%.*s"), (int)len, name);
 	if (!d->arg) {
 		if (eq != NULL)
@@ -210,9 +210,8 @@ args_free(struct args *a)
 	size_t i;
 
 	for (i = 0; i < ARGS_MAX_OPTS; i++) {
-		if (a->cmd != NULL && a->cmd->opts != NULL && i <
-		    ARGS_MAX_OPTS && a->val[i].n > 0 && a->cmd->opts[i].name &&
-		    a->cmd->opts[i].secret) {
+		/* val[i] is used only for an existing optdef i */
+		if (a->val[i].n > 0 && a->cmd->opts[i].secret) {
 			size_t j;
 
 			for (j = 0; j < a->val[i].n; j++)

@@ -158,7 +158,7 @@ void	 json_kv(const char *key, const char *value);
 void	 json_kv_list(const char *key, const struct strlist *);
 void	 json_done(void);
 
-/* strlist helpers (output.c) */
+/* strlist.c */
 void	 strlist_add(struct strlist *, const char *);
 void	 strlist_addn(struct strlist *, const char *, size_t);
 void	 strlist_free(struct strlist *);

@@ -4,6 +4,7 @@
  * control, or SASL EXTERNAL), the root DSE and who we are.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,19 +109,35 @@ conn_chomp(char *s)
 		s[--n] = '\0';
 }
 
+/* the terminal's settings while a prompt has echo off, for a signal */
+static struct termios conn_tty_saved;
+static volatile sig_atomic_t conn_tty_fd = -1;
+
+static void
+conn_tty_restore(int sig)
+{
+	if (conn_tty_fd >= 0)
+		tcsetattr(conn_tty_fd, TCSAFLUSH, &conn_tty_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /*
- * Ask for a secret on the terminal without echo; without a terminal,
- * read a line from standard input (as ldap-utils' -W does).  NULL at
- * end of input.
+ * Ask for a secret on the terminal without echo (Ctrl-C gives the echo
+ * back); without a terminal, read a line from standard input (as
+ * ldap-utils' -W does).  NULL at end of input.
  */
 char *
 conn_prompt_secret(const char *prompt)
 {
-	struct termios old, quiet;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction sa, old_sa[4];
+	struct termios quiet;
 	char line[CONN_SECRET_MAX];
 	FILE *in = NULL;
 	int fd, echo_off = 0;
 	char *s = NULL;
+	size_t i;
 
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd >= 0 && (in = fdopen(fd, "r+")) == NULL)
@@ -128,9 +145,15 @@ conn_prompt_secret(const char *prompt)
 	if (in != NULL) {
 		fputs(prompt, in);
 		fflush(in);
-		if (tcgetattr(fd, &old) == 0) {
-			quiet = old;
+		if (tcgetattr(fd, &conn_tty_saved) == 0) {
+			memset(&sa, 0, sizeof(sa));
+			sa.sa_handler = conn_tty_restore;
+			sigemptyset(&sa.sa_mask);
+			for (i = 0; i < NELEM(sigs); i++)
+				sigaction(sigs[i], &sa, &old_sa[i]);
+			quiet = conn_tty_saved;
 			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			conn_tty_fd = fd;
 			echo_off = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
 		}
 	} else {
@@ -142,8 +165,12 @@ conn_prompt_secret(const char *prompt)
 		s = xstrdup(line);
 	}
 	if (in != NULL) {
-		if (echo_off)
-			tcsetattr(fd, TCSAFLUSH, &old);
+		if (echo_off) {
+			tcsetattr(fd, TCSAFLUSH, &conn_tty_saved);
+			conn_tty_fd = -1;
+			for (i = 0; i < NELEM(sigs); i++)
+				sigaction(sigs[i], &old_sa[i], NULL);
+		}
 		fputc('\n', in);
 		fclose(in);
 	} else

@@ -109,6 +109,8 @@ as maxiaoyu search wangfang; check 2 "$(printf '%s\n' "$OUT" | grep -c '^wangfan
 as maxiaoyu search 'nobody*)(uid=*'; check 0 "$RC" "filter characters are escaped"
 check_contains "$OUT" "Nobody matches" "... and match nobody"
 as zhangwei search 赵磊; check_contains "$OUT" "(transfer-pending)" "a pending transfer is marked in the address book"
+python3 -c 'for i in range(1100): print("dn: uid=bulk%04d,ou=people,%s\nobjectClass: inetOrgPerson\nuid: bulk%04d\ncn: 批量%04d\nsn: 批\n" % (i, __import__("sys").argv[1], i, i))' "$BASE" | aadd >/dev/null
+as maxiaoyu --json search bulk; check 1100 "$(py 'len(d)')" "paged results: 1100 people although a person's size limit is 1000"
 run "$CLI" -D zhangwei -y "$T/demo.pw" -b "$BASE" search 张; check 0 "$RC" "explicit -b"
 UNIFIEDID_BASE="$BASE" run "$CLI" -D "uid=zhangwei,$PEOPLE" -y "$T/demo.pw" search 张
 check 0 "$RC" "UNIFIEDID_BASE and a full bind DN"
@@ -191,6 +193,8 @@ check "13912345672" "$(attr "uid=lina,$PEOPLE" mobile)" "... stored"
 as lina user modify lina --id-number 11010519491231002X; check 1 "$RC" "self cannot change the own ID number"
 check_contains "$ERR" "Insufficient access (50)" "... refused by the server"
 as maxiaoyu user modify lina --mobile 13900000000; check 1 "$RC" "a person cannot change another's fields"
+admin user modify zhangsan --office 'Room "7" \\ 东楼'; check 0 "$RC" "a value with quotes and a backslash"
+run "$CLI" -D zhangsan -y "$T/new.pw" --json user show; check 'Room "7" \\ 东楼' "$(py 'd["attributes"]["officeAddress"][0]')" "... survives --json"
 admin user modify zhangsan --surname 章; check 0 "$RC" "user modify of the surname"
 check "章三" "$(attr "uid=zhangsan,$PEOPLE" cn)" "... the full name follows"
 admin user modify zhangsan --mail ""; check 0 "$RC" "an empty value removes a field"
