@@ -336,6 +336,16 @@ for c in "realname review" enterprise migrate; do
 	check_contains "$ERR" "not available on this server yet: needs the UnifiedID extended operations" "... says it is not available yet"
 done
 
+# ---- the rootdn sees everything ----
+admin search 张; check_contains "$OUT" "张伟" "rootdn: search"
+admin --json org tree; check "sip" "$(py 'd[0]["code"]')" "rootdn: org tree"
+admin org admins sip; check_contains "$OUT" "zhengshuang" "rootdn: org admins"
+admin user show lina; check_contains "$OUT" "Account status" "rootdn: user show with the account state"
+admin --json transfer list; check "[]" "$(py 'd')" "rootdn: transfer list (none left)"
+admin realname status hanmei; check_contains "$OUT" "review-pending" "rootdn: realname status"
+admin passwd tangjun --new-file "$T/other.pw"; check 0 "$RC" "rootdn: password reset"
+admin --json post list wangfang; check "3" "$(py 'len(d)')" "rootdn: post list"
+
 # ---- SASL EXTERNAL over ldapi (as root, the server's own uid) ----
 run "$CLI" -H "$LDAPI" -Y EXTERNAL application list; check 0 "$RC" "-Y EXTERNAL over ldapi is the rootdn"
 check_contains "$OUT" "wangliu" "... and sees every application"
