@@ -13,6 +13,9 @@
 
 /* ---- messages ---- */
 
+static void out_vmsg(const char *, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
+
 static void
 out_vmsg(const char *prefix, const char *fmt, va_list ap)
 {
