@@ -570,6 +570,7 @@ int	derive_person(struct op *, MDB_txn *, const struct berval *pndn);
 int	derive_after_write(struct op *, MDB_txn *, const struct entry *);
 int	derive_person_moved(struct op *, MDB_txn *, const struct entry *old,
 	    const struct entry *new);
+int	derive_role(struct op *, MDB_txn *, const struct berval *rndn);
 
 /* acl.c */
 enum { ACL_NONE = 0, ACL_READ = 1, ACL_WRITE = 2 };

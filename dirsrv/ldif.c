@@ -90,6 +90,77 @@ import_entry(struct op *op, LDIFRecord *lr, struct entry *e,
 	return LDAP_SUCCESS;
 }
 
+/*
+ * After an import: the data that writes derive (workflows.md), for the
+ * people who hold posts and for roles, in batches of transactions.  People
+ * without posts keep the gidNumber the file gave them.
+ */
+static int
+import_derive(struct op *op)
+{
+	struct store *st = &srv->store;
+	struct attrtype *oc = srv->schema->a_objectclass;
+	struct idl people = { 0 }, roles = { 0 };
+	struct berval v, nv;
+	MDB_txn *txn = NULL;
+	size_t i, n = 0;
+	int rc;
+
+	if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn)) != 0)
+		return rc;
+	v.bv_val = "unifiedIdPost";
+	v.bv_len = 13;
+	if (value_normalize(&op->arena, oc, &v, &nv) == 0)
+		index_eq(st, txn, oc, &nv, &people);
+	v.bv_val = "unifiedIdRole";
+	if (value_normalize(&op->arena, oc, &v, &nv) == 0)
+		index_eq(st, txn, oc, &nv, &roles);
+	/* posts -> their people (each person once) */
+	for (i = 0; i < people.n; i++) {
+		struct entry e;
+		struct berval parent;
+		uint64_t pid;
+
+		if (store_get(st, txn, &op->arena, people.ids[i], &e) != 0)
+			continue;
+		dn_parent(&e.ndn, &parent);
+		people.ids[i] = store_dn2id(st, txn, &parent, &pid) == 0 ? pid : 0;
+	}
+	mdb_txn_abort(txn);
+	txn = NULL;
+	idl_sort(&people);
+	for (i = 0; i < people.n + roles.n; i++) {
+		uint64_t id = i < people.n ? people.ids[i] : roles.ids[i -
+		    people.n];
+		struct entry e;
+
+		if (id == 0)
+			continue;
+		if (txn == NULL && (rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
+			goto done;
+		if (store_get_copy(st, txn, &op->arena, id, &e) == 0 &&
+		    (rc = i < people.n ? derive_person(op, txn, &e.ndn) :
+		    derive_role(op, txn, &e.ndn)) != 0)
+			goto done;
+		arena_reset(&op->arena);
+		if (++n % IMPORT_BATCH == 0) {
+			if ((rc = mdb_txn_commit(txn)) != 0) {
+				txn = NULL;
+				goto done;
+			}
+			txn = NULL;
+		}
+	}
+	rc = txn ? mdb_txn_commit(txn) : 0;
+	txn = NULL;
+done:
+	if (txn)
+		mdb_txn_abort(txn);
+	idl_free(&people);
+	idl_free(&roles);
+	return rc;
+}
+
 int
 ldif_import(struct config *cfg, struct schema *schema, const char *file)
 {
@@ -189,6 +260,11 @@ ldif_import(struct config *cfg, struct schema *schema, const char *file)
 			goto done;
 		}
 		txn = NULL;
+	}
+	if ((rc = import_derive(&op)) != 0) {
+		fprintf(stderr, "unifiedid-dirsrv: deriving memberships: %s\n",
+		    mdb_strerror(rc));
+		goto done;
 	}
 	if ((rc = store_sync(&srv->store)) != 0) {
 		fprintf(stderr, "unifiedid-dirsrv: sync: %s\n", mdb_strerror(rc));
