@@ -232,9 +232,16 @@ lmdb_fail:
 	return -1;
 }
 
+static __thread MDB_txn *tl_txn;
+
 void
 store_close(struct store *st)
 {
+	/* the closing thread's cached read transaction goes first */
+	if (tl_txn != NULL && st->env != NULL && mdb_txn_env(tl_txn) == st->env) {
+		mdb_txn_abort(tl_txn);
+		tl_txn = NULL;
+	}
 	if (st->env != NULL)
 		mdb_env_close(st->env);
 	st->env = NULL;
@@ -752,8 +759,6 @@ store_has_children(struct store *st, MDB_txn *txn, uint64_t id)
 
 	return mdb_get(txn, st->children, &k, &v) == 0;
 }
-
-static __thread MDB_txn *tl_txn;
 
 int
 store_read_begin(struct store *st, MDB_txn **txn)
