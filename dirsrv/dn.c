@@ -88,7 +88,10 @@ dn_normalize1(const struct schema *s, struct arena *a, const struct berval *in,
 	if (in->bv_len > DN_MAX || memchr(in->bv_val, '\0', in->bv_len))
 		return LDAP_INVALID_DN_SYNTAX;
 	{
-		struct berval tmp = *in;
+		/* libldap reads the byte after bv_len: give it a terminated
+		 * copy (callers pass slices of larger strings) */
+		struct berval tmp = { in->bv_len, arena_memdup(a, in->bv_val,
+		    in->bv_len) };
 		if (ldap_bv2dn(&tmp, &dn, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS)
 			return LDAP_INVALID_DN_SYNTAX;
 	}
