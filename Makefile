@@ -98,3 +98,18 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# make install DESTDIR=... PREFIX=/usr: FHS places (contract section 1).
+# Packagers also set LOCALEDIR=$(PREFIX)/share/locale when building.
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+install: all
+	install -D -m 0755 $(B)/unifiedid-dirsrv $(DESTDIR)$(PREFIX)/sbin/unifiedid-dirsrv
+	install -D -m 0755 $(B)/unifiedid $(DESTDIR)$(PREFIX)/bin/unifiedid
+	install -d $(DESTDIR)$(PREFIX)/share/unifiedid/schema
+	install -m 0644 schema/*.schema $(DESTDIR)$(PREFIX)/share/unifiedid/schema/
+	install -D -m 0640 etc/dirsrv.yaml $(DESTDIR)$(SYSCONFDIR)/unifiedid/dirsrv.yaml
+	for mo in $(MO); do \
+		l=$${mo#$(B)/locale/}; \
+		install -D -m 0644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$l; \
+	done
