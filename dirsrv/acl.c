@@ -58,8 +58,11 @@ static const char *default_rules[] = {
 	"to dn.subtree=\"ou=people,{suffix}\" attrs=pwdHistory by * none",
 	"to dn.subtree=\"ou=people,{suffix}\" attrs=userPassword "
 	    "by self write by orgadmin write by * none",
+	/* ID scans for manual real-name review: the person uploads them */
+	"to dn.subtree=\"ou=people,{suffix}\" attrs=realNameScan "
+	    "by self write by orgadmin write by * none",
 	"to dn.subtree=\"ou=people,{suffix}\" "
-	    "attrs=idNumber,idType,idValidFrom,idValidTo,realNameScan,"
+	    "attrs=idNumber,idType,idValidFrom,idValidTo,"
 	    "realNameReviewer,realNameReviewTime,realNameReason "
 	    "by self read by orgadmin write by * none",
 	"to dn.subtree=\"ou=people,{suffix}\" attrs=backupMail,emergencyPhone "

@@ -6,6 +6,7 @@
  * the field and the rule and change nothing (the caller aborts).
  */
 #include <string.h>
+#include <time.h>
 
 #include "dirsrv.h"
 
@@ -29,6 +30,13 @@ is(const struct berval *v, const char *s)
 {
 	return v != NULL && v->bv_len == strlen(s) && memcmp(v->bv_val, s,
 	    v->bv_len) == 0;
+}
+
+static int
+bv_same2(const struct berval *a, const struct berval *b)
+{
+	return a->bv_len == b->bv_len && memcmp(a->bv_val, b->bv_val,
+	    a->bv_len) == 0;
 }
 
 static int
@@ -104,6 +112,130 @@ transition_ok(const char *from, const char *to)
 }
 
 /*
+ * Manual real-name review (R7, seed 003): the person uploads ID scans
+ * (JPEG or PNG, at most 1 MB each) and the status becomes review-pending;
+ * an administrator of their organisation sets review-passed (with a
+ * level) or review-failed (with a reason), the reviewer and the time are
+ * recorded and the person is told.
+ */
+static int
+scan_ok(const struct berval *v)
+{
+	static const unsigned char jpeg[] = { 0xff, 0xd8, 0xff };
+	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n',
+	    0x1a, '\n' };
+
+	if (v->bv_len > 1048576)
+		return 0;
+	return (v->bv_len > sizeof(jpeg) && memcmp(v->bv_val, jpeg,
+	    sizeof(jpeg)) == 0) || (v->bv_len > sizeof(png) &&
+	    memcmp(v->bv_val, png, sizeof(png)) == 0);
+}
+
+static int
+one_of(const struct berval *v, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (is(v, *set))
+			return 1;
+	return 0;
+}
+
+static int
+realname_review(struct op *op, const struct entry *old, struct entry *e,
+    const char **text)
+{
+	static const char *const statuses[] = { "unverified", "verifying",
+	    "verified", "review-pending", "review-passed", "review-failed",
+	    NULL };
+	static const char *const levels[] = { "none", "basic", "intermediate",
+	    "advanced", NULL };
+	struct attrtype *sc = at_named("realNameScan");
+	struct attr *a = sc ? entry_find(e, sc) : NULL;
+	const struct berval *s0 = first(old, "realNameStatus");
+	const struct berval *s1 = first(e, "realNameStatus");
+	const struct berval *lv = first(e, "realNameLevel");
+	struct attr *oa = sc ? entry_find(old, sc) : NULL;
+	int added = 0;
+	size_t i;
+
+	for (i = 0; a != NULL && i < a->nv; i++) {
+		if (oa != NULL && attr_find_value(oa, &a->nvals[i]) >= 0)
+			continue;
+		if (!scan_ok(&a->vals[i])) {
+			*text = "realNameScan: a scan must be a JPEG or PNG image "
+			    "of at most 1 MB";
+			return LDAP_CONSTRAINT_VIOLATION;
+		}
+		added = 1;
+	}
+	if (s1 != NULL && !one_of(s1, statuses)) {
+		*text = "realNameStatus: unverified, verifying, verified, "
+		    "review-pending, review-passed or review-failed";
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
+	if (lv != NULL && !one_of(lv, levels)) {
+		*text = "realNameLevel: none, basic, intermediate or advanced";
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
+	if (added && (s1 == NULL || (s0 != NULL && bv_same2(s0, s1)))) {
+		/* new scans: a review is asked for */
+		set_value(op, e, "realNameStatus", "review-pending");
+		return LDAP_SUCCESS;
+	}
+	if (s1 == NULL || (s0 != NULL && bv_same2(s0, s1)))
+		return LDAP_SUCCESS;
+	if (is(s1, "review-passed") || is(s1, "review-failed")) {
+		char ts[16];
+
+		if (!is(s0, "review-pending")) {
+			*text = "realNameStatus: only a pending review can pass "
+			    "or fail";
+			return LDAP_UNWILLING_TO_PERFORM;
+		}
+		if (is(s1, "review-passed") && (lv == NULL || is(lv, "none"))) {
+			*text = "realNameLevel: a passed review sets the level";
+			return LDAP_CONSTRAINT_VIOLATION;
+		}
+		if (is(s1, "review-failed") && first(e, "realNameReason") ==
+		    NULL) {
+			*text = "realNameReason: a failed review needs a reason";
+			return LDAP_CONSTRAINT_VIOLATION;
+		}
+		if (op->binddn.bv_len > 0) {
+			char dn[1024];
+
+			snprintf(dn, sizeof(dn), "%.*s", (int)op->binddn.bv_len,
+			    op->binddn.bv_val);
+			set_value(op, e, "realNameReviewer", dn);
+		}
+		gentime_format((long long)time(NULL), ts);
+		set_value(op, e, "realNameReviewTime", ts);
+		if (is(s1, "review-failed") && first(e, "realNameLevel") == NULL)
+			set_value(op, e, "realNameLevel", "none");
+		{
+			char msg[400];
+			const struct berval *r = first(e, "realNameReason");
+
+			if (is(s1, "review-passed"))
+				snprintf(msg, sizeof(msg), "【统一身份认证】您的实名"
+				    "认证人工审核已通过（%.*s）。Your real-name "
+				    "review passed.", (int)lv->bv_len, lv->bv_val);
+			else
+				snprintf(msg, sizeof(msg), "【统一身份认证】您的实名"
+				    "认证人工审核未通过：%.*s。Your real-name review "
+				    "failed: %.*s", r ? (int)r->bv_len : 0,
+				    r ? r->bv_val : "", r ? (int)r->bv_len : 0,
+				    r ? r->bv_val : "");
+			notify_queue(op, is(s1, "review-passed") ?
+			    "realname-passed" : "realname-failed",
+			    first(e, "mobile"), &e->dn, msg);
+		}
+	}
+	return LDAP_SUCCESS;
+}
+
+/*
  * Before a person's modify is stored: account status rules and
  * real-name re-verification.  Returns an LDAP result code.
  */
@@ -116,6 +248,7 @@ workflow_person_modify(struct op *op, const struct entry *old,
 	const struct berval *s0, *s1;
 	char from[32], to[32];
 	size_t i;
+	int rc;
 
 	if (!is_person(old))
 		return LDAP_SUCCESS;
@@ -142,6 +275,8 @@ workflow_person_modify(struct op *op, const struct entry *old,
 			entry_del_attr(e, entry_find(e,
 			    at_named("statusReason")));
 	}
+	if ((rc = realname_review(op, old, e, text)) != LDAP_SUCCESS)
+		return rc;
 	/* R7: identity fields of a verified person changed: verify again
 	 * (no automatic verifier is configured, so the status falls back) */
 	s0 = first(old, "realNameStatus");
