@@ -311,7 +311,7 @@ int
 index_rebuild(struct store *st, int force)
 {
 	const struct schema *s = st->schema;
-	struct attrtype **todo_eq, **todo_sub;
+	struct attrtype **pending_eq, **pending_sub;
 	size_t neq = 0, nsub = 0, i, j;
 	MDB_txn *txn = NULL;
 	MDB_cursor *c = NULL;
@@ -321,8 +321,8 @@ index_rebuild(struct store *st, int force)
 	uint64_t count = 0;
 	int rc;
 
-	todo_eq = xcalloc(s->nat + 1, sizeof(*todo_eq));
-	todo_sub = xcalloc(s->nat + 1, sizeof(*todo_sub));
+	pending_eq = xcalloc(s->nat + 1, sizeof(*pending_eq));
+	pending_sub = xcalloc(s->nat + 1, sizeof(*pending_sub));
 	if ((rc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
 		goto done;
 	for (i = 0; i < s->nat; i++) {
@@ -333,14 +333,14 @@ index_rebuild(struct store *st, int force)
 			k.mv_data = name;
 			k.mv_size = strlen(name);
 			if (force || mdb_get(txn, st->meta, &k, &v) != 0)
-				todo_eq[neq++] = at;
+				pending_eq[neq++] = at;
 		}
 		if (at->idx_sub) {
 			snprintf(name, sizeof(name), "built:sub:%s", at->oid);
 			k.mv_data = name;
 			k.mv_size = strlen(name);
 			if (force || mdb_get(txn, st->meta, &k, &v) != 0)
-				todo_sub[nsub++] = at;
+				pending_sub[nsub++] = at;
 		}
 	}
 	if (neq == 0 && nsub == 0)
@@ -361,9 +361,9 @@ index_rebuild(struct store *st, int force)
 			int doeq = 0, dosub = 0;
 
 			for (j = 0; j < neq; j++)
-				doeq |= todo_eq[j] == at->at;
+				doeq |= pending_eq[j] == at->at;
 			for (j = 0; j < nsub; j++)
-				dosub |= todo_sub[j] == at->at;
+				dosub |= pending_sub[j] == at->at;
 			if (!doeq && !dosub)
 				continue;
 			if (at->external && (rc = store_load_external(st, txn,
@@ -393,7 +393,7 @@ index_rebuild(struct store *st, int force)
 	    "entries", neq, nsub, (unsigned long long)count);
 commit:
 	for (i = 0; i < neq + nsub; i++) {
-		struct attrtype *at = i < neq ? todo_eq[i] : todo_sub[i - neq];
+		struct attrtype *at = i < neq ? pending_eq[i] : pending_sub[i - neq];
 
 		snprintf(name, sizeof(name), "built:%s:%s", i < neq ? "eq" :
 		    "sub", at->oid);
@@ -414,7 +414,7 @@ done:
 	if (rc != 0)
 		log_err("index rebuild: %s", mdb_strerror(rc));
 	arena_free(&a);
-	free(todo_eq);
-	free(todo_sub);
+	free(pending_eq);
+	free(pending_sub);
 	return rc;
 }

@@ -5,37 +5,6 @@
 # without TLS (issue 2, contract sections 2-3).
 . "$(dirname "$0")/../lib.sh"
 
-srv_alive_or_dump() {
-	if [ -n "$SRV_PID" ] && kill -0 "$SRV_PID" 2>/dev/null; then
-		ok "server still running"
-	else
-		fail "server still running (SERVER CRASHED)"
-		if grep -q '^==[0-9]*==ERROR' "$T/server.log"; then
-			sed -n '/^==[0-9]*==ERROR/,/^SUMMARY/p' "$T/server.log" |
-			    grep -v '^ *$' | head -n 40 | sed 's/^/# /'
-		else
-			tail -n 15 "$T/server.log" | sed 's/^/# /'
-		fi
-	fi
-}
-# stop_ok DESCRIPTION: SIGTERM, expect exit status 0; otherwise show why
-stop_ok() {
-	local src
-	srv_stop; src=$?
-	check 0 "$src" "$1"
-	if [ "$src" -ne 0 ]; then
-		grep -E '==ERROR|SUMMARY|runtime error|LeakSanitizer|free\(\)|malloc\(\)' "$T/server.log" |
-		    head -n 10 | sed 's/^/# /'
-	fi
-}
-bail_if_dead() {
-	if [ -z "$SRV_PID" ] || ! kill -0 "$SRV_PID" 2>/dev/null; then
-		srv_alive_or_dump
-		echo "# Bail out: the server died during the section before line ${BASH_LINENO[0]}"
-		done_testing
-		exit 1
-	fi
-}
 
 P="ou=people,$BASE"
 run() { out=$("$@" 2>&1); rc=$?; }
