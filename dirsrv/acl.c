@@ -9,7 +9,7 @@
  *
  *   what: *  |  dn.base=<DN>  |  dn.subtree=<DN>  |  dn.children=<DN>
  *   who:  *  |  anonymous  |  users  |  self  |  owner  |  orgadmin  |  hosts  |
- *         dn=<DN>  |  group=<DN>
+ *         dn=<DN>  |  group=<DN>  |  dnattr=<attribute>
  *
  * "{suffix}" in a DN stands for the configured suffix; values may be in
  * double quotes.  For an entry and an attribute ("entry" is the entry
@@ -27,13 +27,14 @@
 
 enum acl_who {
 	W_ANY, W_ANON, W_USERS, W_SELF, W_OWNER, W_ORGADMIN, W_HOSTS, W_DN,
-	W_GROUP
+	W_GROUP, W_DNATTR
 };
 enum acl_scope { S_ALL, S_BASE, S_SUBTREE, S_CHILDREN };
 
 struct acl_by {
 	enum acl_who	 who;
 	struct berval	 ndn;
+	struct attrtype	*attr;		/* dnattr= */
 	int		 access;
 };
 
@@ -84,6 +85,19 @@ static const char *default_rules[] = {
 	"to dn.subtree=\"ou=people,{suffix}\" "
 	    "by self read by owner read by orgadmin write by users read "
 	    "by * none",
+	/* enterprises (R11): the legal representative names the
+	 * administrators and licence administrators; administrators name the
+	 * handlers and grant authorisations (R13) */
+	"to dn.subtree=\"ou=enterprises,{suffix}\" "
+	    "attrs=enterpriseAdmin,licenseAdmin,mainAgent "
+	    "by dnattr=legalRepresentative write by users read by * none",
+	"to dn.subtree=\"ou=enterprises,{suffix}\" attrs=enterpriseHandler "
+	    "by dnattr=legalRepresentative write by dnattr=enterpriseAdmin write "
+	    "by users read by * none",
+	"to dn.children=\"ou=enterprises,{suffix}\" "
+	    "filter=(objectClass=unifiedIdAuthorization) "
+	    "by dnattr=legalRepresentative write by dnattr=enterpriseAdmin write "
+	    "by users read by * none",
 	"to * by users read by * none",
 };
 
@@ -241,7 +255,16 @@ acl_parse(const char *text, struct acl_rule *r, char *err, size_t errlen)
 			b->who = W_ORGADMIN;
 		else if (strcmp(l.tok, "hosts") == 0)
 			b->who = W_HOSTS;
-		else if (strncmp(l.tok, "dn=", 3) == 0 ||
+		else if (strncmp(l.tok, "dnattr=", 7) == 0) {
+			b->who = W_DNATTR;
+			b->attr = schema_at(srv->schema, l.tok + 7,
+			    strlen(l.tok + 7));
+			if (b->attr == NULL) {
+				snprintf(err, errlen, "acl \"%.60s\": unknown "
+				    "attribute %s", text, l.tok + 7);
+				return -1;
+			}
+		} else if (strncmp(l.tok, "dn=", 3) == 0 ||
 		    strncmp(l.tok, "group=", 6) == 0) {
 			b->who = l.tok[0] == 'd' ? W_DN : W_GROUP;
 			if (acl_dn(strchr(l.tok, '=') + 1, &b->ndn, err, errlen,
@@ -417,6 +440,31 @@ workflow_is_org_admin(struct op *op, MDB_txn *txn, const struct entry *post)
 	return op->bindndn.bv_len > 0 && acl_post_orgs_admin(op, txn, post);
 }
 
+/*
+ * dnattr=ATTR: the requester's DN is a value of ATTR in the entry, or in
+ * its parent when the entry has no such attribute (an enterprise's
+ * legalRepresentative for the enterprise's authorisation entries).
+ */
+static int
+acl_dnattr(struct op *op, MDB_txn *txn, const struct attrtype *at,
+    const struct entry *e)
+{
+	struct attr *a;
+	struct entry p;
+	struct berval parent;
+
+	if (op->bindndn.bv_len == 0)
+		return 0;
+	if ((a = entry_find(e, at)) == NULL) {
+		dn_parent(&e->ndn, &parent);
+		if (parent.bv_len == 0 || store_get_dn(&srv->store, txn,
+		    &op->arena, &parent, &p) != 0 ||
+		    (a = entry_find(&p, at)) == NULL)
+			return 0;
+	}
+	return attr_find_value(a, &op->bindndn) >= 0;
+}
+
 static int
 acl_who(struct op *op, MDB_txn *txn, const struct acl_by *b,
     const struct entry *e)
@@ -451,6 +499,8 @@ acl_who(struct op *op, MDB_txn *txn, const struct acl_by *b,
 		return op->acl_host;
 	case W_ORGADMIN:
 		return acl_is_orgadmin(op, txn, e);
+	case W_DNATTR:
+		return acl_dnattr(op, txn, b->attr, e);
 	}
 	return 0;
 }

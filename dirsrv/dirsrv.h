@@ -555,6 +555,8 @@ int	workflow_post_add(struct op *, MDB_txn *, struct entry *,
 	    const char **text);
 int	workflow_validate(struct op *, const struct entry *old,
 	    const struct entry *e, const char **text);
+int	workflow_enterprise(struct op *, MDB_txn *, const struct entry *old,
+	    const struct entry *e, const char **text);
 int	workflow_post_modify(struct op *, MDB_txn *, const struct entry *old,
 	    struct entry *e, const char **text);
 int	workflow_post_after(struct op *, MDB_txn *, const struct entry *old,

@@ -707,3 +707,54 @@ workflow_validate(struct op *op, const struct entry *old,
 	}
 	return LDAP_SUCCESS;
 }
+
+/* ---- enterprises (R11, R12) ---- */
+
+/*
+ * An enterprise's people: legalRepresentative, enterpriseAdmin,
+ * enterpriseHandler, licenseAdmin and mainAgent name existing people
+ * (new values are checked), and there are at most five licence
+ * administrators (seed 001).
+ */
+int
+workflow_enterprise(struct op *op, MDB_txn *txn, const struct entry *old,
+    const struct entry *e, const char **text)
+{
+	static const char *roles[] = { "legalRepresentative",
+	    "enterpriseAdmin", "enterpriseHandler", "licenseAdmin",
+	    "mainAgent" };
+	struct attr *a, *oa;
+	struct attrtype *at;
+	size_t i, k;
+	char *t;
+
+	if (!has_class(e, "unifiedidenterprise"))
+		return LDAP_SUCCESS;
+	if ((at = at_named("licenseAdmin")) != NULL &&
+	    (a = entry_find(e, at)) != NULL && a->nv > 5) {
+		*text = "licenseAdmin: at most five licence administrators";
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
+	for (i = 0; i < NELEM(roles); i++) {
+		if ((at = at_named(roles[i])) == NULL ||
+		    (a = entry_find(e, at)) == NULL)
+			continue;
+		oa = old ? entry_find(old, at) : NULL;
+		for (k = 0; k < a->nv; k++) {
+			struct entry p;
+
+			if (oa != NULL && attr_find_value(oa, &a->nvals[k]) >= 0)
+				continue;
+			if (store_get_dn(&srv->store, txn, &op->arena,
+			    &a->nvals[k], &p) == 0 && is_person(&p))
+				continue;
+			t = arena_alloc(&op->arena, 200);
+			snprintf(t, 200, "%s: %.*s is not a person", roles[i],
+			    (int)(a->vals[k].bv_len > 100 ? 100 :
+			    a->vals[k].bv_len), a->vals[k].bv_val);
+			*text = t;
+			return LDAP_CONSTRAINT_VIOLATION;
+		}
+	}
+	return LDAP_SUCCESS;
+}
