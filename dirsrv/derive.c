@@ -18,14 +18,7 @@ at_named(const char *name)
 static int
 has_class(const struct entry *e, const char *lname)
 {
-	struct attr *oc = entry_find(e, srv->schema->a_objectclass);
-	size_t i, n = strlen(lname);
-
-	for (i = 0; oc != NULL && i < oc->nv; i++)
-		if (oc->nvals[i].bv_len == n &&
-		    memcmp(oc->nvals[i].bv_val, lname, n) == 0)
-			return 1;
-	return 0;
+	return entry_has_class(srv->schema, e, lname);
 }
 
 static struct attr *

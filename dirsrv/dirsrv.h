@@ -199,6 +199,9 @@ struct entry {
 };
 
 struct attr	*entry_find(const struct entry *, const struct attrtype *);
+/* has e the object class whose lower-case name is lname? */
+int		 entry_has_class(const struct schema *, const struct entry *,
+		    const char *lname);
 /* by description (type and options must match exactly) */
 struct attr	*entry_find_desc(const struct entry *, const struct attrtype *,
 		    const struct berval *desc);

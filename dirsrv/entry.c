@@ -82,6 +82,21 @@ entry_add_attr(struct arena *a, struct entry *e, struct attrtype *at,
 	return na;
 }
 
+/* has e the object class whose lower-case name is lname (as stored)? */
+int
+entry_has_class(const struct schema *s, const struct entry *e,
+    const char *lname)
+{
+	struct attr *oc = entry_find(e, s->a_objectclass);
+	size_t i, n = strlen(lname);
+
+	for (i = 0; oc != NULL && i < oc->nv; i++)
+		if (oc->nvals[i].bv_len == n &&
+		    memcmp(oc->nvals[i].bv_val, lname, n) == 0)
+			return 1;
+	return 0;
+}
+
 int
 attr_find_value(const struct attr *at, const struct berval *nv)
 {

@@ -42,14 +42,7 @@ bv_same2(const struct berval *a, const struct berval *b)
 static int
 is_person(const struct entry *e)
 {
-	struct attr *oc = entry_find(e, srv->schema->a_objectclass);
-	size_t i;
-
-	for (i = 0; oc != NULL && i < oc->nv; i++)
-		if (oc->nvals[i].bv_len == 15 && memcmp(oc->nvals[i].bv_val,
-		    "unifiedidperson", 15) == 0)
-			return 1;
-	return 0;
+	return entry_has_class(srv->schema, e, "unifiedidperson");
 }
 
 static int
@@ -356,14 +349,7 @@ workflow_person_after(struct op *op, MDB_txn *txn, const struct entry *old,
 static int
 has_class(const struct entry *e, const char *lname)
 {
-	struct attr *oc = entry_find(e, srv->schema->a_objectclass);
-	size_t i, n = strlen(lname);
-
-	for (i = 0; oc != NULL && i < oc->nv; i++)
-		if (oc->nvals[i].bv_len == n &&
-		    memcmp(oc->nvals[i].bv_val, lname, n) == 0)
-			return 1;
-	return 0;
+	return entry_has_class(srv->schema, e, lname);
 }
 
 static int
