@@ -117,6 +117,9 @@ char	*conn_self_account(void);
 char	*conn_prompt_secret(const char *prompt);
 char	*conn_read_secret_file(const char *path);
 void	 conn_wipe(char *secret);
+/* a new secret from file, or typed twice */
+char	*conn_new_secret(const char *file, const char *prompt,
+	    const char *again);
 
 /* output.c: messages, tables, JSON */
 void	 out_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -33,26 +33,6 @@ static const struct {
 	{ "mail", "mail", 0 },
 };
 
-static char *
-apply_password(const char *file)
-{
-	char *a, *b;
-
-	if (file != NULL)
-		return conn_read_secret_file(file);
-	if ((a = conn_prompt_secret(_("Password: "))) == NULL)
-		return NULL;
-	if ((b = conn_prompt_secret(_("Retype password: "))) == NULL ||
-	    strcmp(a, b) != 0) {
-		out_err(_("the passwords do not match"));
-		conn_wipe(a);
-		conn_wipe(b);
-		return NULL;
-	}
-	conn_wipe(b);
-	return a;
-}
-
 int
 cmd_apply(struct args *a)
 {
@@ -70,7 +50,8 @@ cmd_apply(struct args *a)
 			return out_usage(_("missing --%s"), apply_fields[i].opt);
 	if (ext_require(EXT_APPLY, NULL) != CLI_OK)
 		return CLI_ERR;
-	if ((pw = apply_password(args_get(a, "password-file"))) == NULL)
+	if ((pw = conn_new_secret(args_get(a, "password-file"),
+	    _("Password: "), _("Retype password: "))) == NULL)
 		return CLI_ERR;
 	if ((ber = ber_alloc_t(LBER_USE_DER)) == NULL) {
 		conn_wipe(pw);

@@ -17,26 +17,6 @@
 #define EXT_RESET_CONFIRM	UNIFIEDID_ARC ".3.3"
 #define EXT_RECOVER		UNIFIEDID_ARC ".3.4"
 
-static char *
-forgot_new_password(const char *file)
-{
-	char *a, *b;
-
-	if (file != NULL)
-		return conn_read_secret_file(file);
-	if ((a = conn_prompt_secret(_("New password: "))) == NULL)
-		return NULL;
-	if ((b = conn_prompt_secret(_("Retype new password: "))) == NULL ||
-	    strcmp(a, b) != 0) {
-		out_err(_("the passwords do not match"));
-		conn_wipe(a);
-		conn_wipe(b);
-		return NULL;
-	}
-	conn_wipe(b);
-	return a;
-}
-
 /* SEQUENCE { OCTET STRING ... } */
 static int
 forgot_send(const char *oid, const char *const *s, size_t n)
@@ -95,7 +75,8 @@ cmd_forgot_password(struct args *a)
 	}
 	if (ext_require(EXT_RESET_CONFIRM, NULL) != CLI_OK)
 		return CLI_ERR;
-	if ((pw = forgot_new_password(args_get(a, "new-file"))) == NULL)
+	if ((pw = conn_new_secret(args_get(a, "new-file"),
+	    _("New password: "), _("Retype new password: "))) == NULL)
 		return CLI_ERR;
 	s[0] = id;
 	s[1] = code;

@@ -20,27 +20,6 @@ passwd_get(const char *file, const char *prompt)
 	return conn_prompt_secret(prompt);
 }
 
-/* the new password, typed twice unless it comes from a file */
-static char *
-passwd_new(const char *file)
-{
-	char *a, *b;
-
-	if (file != NULL)
-		return conn_read_secret_file(file);
-	if ((a = conn_prompt_secret(_("New password: "))) == NULL)
-		return NULL;
-	if ((b = conn_prompt_secret(_("Retype new password: "))) == NULL ||
-	    strcmp(a, b) != 0) {
-		out_err(_("the passwords do not match"));
-		conn_wipe(a);
-		conn_wipe(b);
-		return NULL;
-	}
-	conn_wipe(b);
-	return a;
-}
-
 int
 cmd_passwd(struct args *a)
 {
@@ -70,7 +49,8 @@ cmd_passwd(struct args *a)
 		oldbv.bv_val = oldpw;
 		oldbv.bv_len = strlen(oldpw);
 	}
-	if ((newpw = passwd_new(args_get(a, "new-file"))) == NULL) {
+	if ((newpw = conn_new_secret(args_get(a, "new-file"),
+	    _("New password: "), _("Retype new password: "))) == NULL) {
 		rc = CLI_ERR;
 		goto done;
 	}

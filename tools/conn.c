@@ -100,6 +100,29 @@ conn_wipe(char *secret)
 	free(secret);
 }
 
+/*
+ * A new secret: read from file when one is given, else typed twice
+ * (prompt, then again) and refused when the two differ.  NULL on error.
+ */
+char *
+conn_new_secret(const char *file, const char *prompt, const char *again)
+{
+	char *a, *b;
+
+	if (file != NULL)
+		return conn_read_secret_file(file);
+	if ((a = conn_prompt_secret(prompt)) == NULL)
+		return NULL;
+	if ((b = conn_prompt_secret(again)) == NULL || strcmp(a, b) != 0) {
+		out_err(_("the passwords do not match"));
+		conn_wipe(a);
+		conn_wipe(b);
+		return NULL;
+	}
+	conn_wipe(b);
+	return a;
+}
+
 static void
 conn_chomp(char *s)
 {
