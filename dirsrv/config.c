@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <yaml.h>
 
@@ -47,6 +48,7 @@ enum config_type {
 	CT_LONG,	/* long in [min, max] */
 	CT_SIZE,	/* size_t in [min, max], with K/M/G/T suffixes */
 	CT_MAP,		/* nested mapping described by sub */
+	CT_DATE,	/* YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC) -> long long */
 };
 
 struct config_key {
@@ -95,6 +97,11 @@ static const struct config_key config_notify_keys[] = {
 	K_STR("outbox", notify.outbox),
 };
 
+static const struct config_key config_realname_keys[] = {
+	K_STR("verifier", realname.verifier),
+	K_NUM("timeout", CT_INT, realname.timeout, 1, 3600),
+};
+
 static const struct config_key config_keys[] = {
 	K_STR("suffix", suffix),
 	K_STR("data_dir", data_dir),
@@ -105,6 +112,8 @@ static const struct config_key config_keys[] = {
 	K_MAP("tls", config_tls_keys),
 	K_MAP("password_policy", config_pw_keys),
 	K_MAP("notify", config_notify_keys),
+	K_MAP("realname", config_realname_keys),
+	K_NUM("legacy_login_until", CT_DATE, legacy_login_until, 0, 0),
 	K_LIST("index", CT_ATTRS, index),
 	K_LIST("substr_index", CT_ATTRS, substr_index),
 	K_LIST("multival", CT_ATTRS, multival),
@@ -237,6 +246,8 @@ config_typename(enum config_type t)
 		return "a size in bytes (suffix K, M, G or T allowed)";
 	case CT_MAP:
 		return "a mapping";
+	case CT_DATE:
+		return "a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC)";
 	}
 	return "?";
 }
@@ -419,6 +430,40 @@ config_numeric(struct config_ctx *c, const struct config_key *k,
 	return 0;
 }
 
+/* A calendar date, or date and time, in UTC; stored as epoch seconds. */
+static int
+config_date(struct config_ctx *c, const yaml_node_t *n, const char *key,
+    long long *dst)
+{
+	char		 q[CONFIG_QUOTE_MAX + 4];
+	struct tm	 tm;
+	const char	*s, *end;
+	time_t		 t;
+
+	if (config_text(c, n, key, CT_DATE) == -1)
+		return -1;
+	s = config_scalar(n);
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (end != NULL && *end == 'T')
+		end = strptime(end + 1, "%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0' || strlen(s) < 10 || s[4] != '-' ||
+	    tm.tm_year < 70 || tm.tm_year > 8000)
+		goto bad;
+	{
+		struct tm chk = tm;
+
+		if ((t = timegm(&chk)) == (time_t)-1 ||
+		    chk.tm_mday != tm.tm_mday || chk.tm_mon != tm.tm_mon)
+			goto bad;
+	}
+	*dst = (long long)t;
+	return 0;
+bad:
+	return config_error(c, config_line(n), key, "expected %s, got \"%s\"",
+	    config_typename(CT_DATE), config_quote(n, q, sizeof(q)));
+}
+
 static int
 config_value(struct config_ctx *c, const struct config_key *k,
     yaml_node_t *n, const char *key)
@@ -465,6 +510,8 @@ config_value(struct config_ctx *c, const struct config_key *k,
 	case CT_LONG:
 	case CT_SIZE:
 		return config_numeric(c, k, n, key, base + k->off);
+	case CT_DATE:
+		return config_date(c, n, key, (long long *)(base + k->off));
 	case CT_MAP:
 		if (n->type != YAML_MAPPING_NODE)
 			return config_error(c, config_line(n), key,
@@ -731,6 +778,7 @@ config_defaults(struct config *cfg)
 	cfg->pw.max_failures = 5;
 	cfg->bind_rate = 20;
 	cfg->rehash_on_bind = 1;
+	cfg->realname.timeout = 10;
 	cfg->anon_rate = 10;
 	cfg->pw.lockout_seconds = 900;
 	cfg->pw.max_age_days = 0;
@@ -834,6 +882,7 @@ config_free(struct config *cfg)
 	free(cfg->tls.ca);
 	free(cfg->notify.command);
 	free(cfg->notify.outbox);
+	free(cfg->realname.verifier);
 	config_list_free(&cfg->index);
 	config_list_free(&cfg->substr_index);
 	config_list_free(&cfg->multival);

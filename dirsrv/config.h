@@ -70,6 +70,16 @@ struct config {
 	int	 bind_rate;		/* failed binds per second per client
 					   address before refusing; 0 = off */
 
+	/* real-name verification (R7): external verifier command, run with
+	   the identity fields; none = status stays unverified */
+	struct {
+		char	*verifier;
+		int	 timeout;	/* seconds, default 10 */
+	} realname;
+	/* legacy accounts (R14): until this time (UTC, seconds since the
+	   epoch; 0 = never) a person may bind with the legacyUid name */
+	long long legacy_login_until;
+
 	/* POSIX defaults used by later workflows */
 	char	*default_shell;		/* default /bin/bash */
 	long	 default_gid;		/* default 100 */
