@@ -52,13 +52,17 @@ $(B)/unifiedid: $(TOOLS_OBJ) $(COMMON_OBJ)
 # translations of the client's messages (po/): compiled into $(B)/locale,
 # where an uninstalled build finds them; packagers set LOCALEDIR
 LOCALEDIR ?= $(abspath $(B))/locale
-PO := $(wildcard po/*.po)
+# po/LANG.po holds the CLI's messages; po/LANG-COMPONENT.po (e.g.
+# zh_CN-pam.po) those of another component; all go into one catalogue.
+PO := $(filter-out $(wildcard po/*-*.po),$(wildcard po/*.po))
 MO := $(PO:po/%.po=$(B)/locale/%/LC_MESSAGES/unifiedid.mo)
 all: $(MO)
 $(TOOLS_OBJ): ALL_CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
-$(B)/locale/%/LC_MESSAGES/unifiedid.mo: po/%.po
+.SECONDEXPANSION:
+$(B)/locale/%/LC_MESSAGES/unifiedid.mo: po/%.po $$(wildcard po/%-*.po)
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+	for p in $^; do msgfmt --check -o /dev/null $$p || exit 1; done
+	msgcat --use-first -o $@.po $^ && msgfmt --check -o $@ $@.po && rm -f $@.po
 # after changing messages: regenerate the template, merge into each .po
 .PHONY: update-po
 update-po:
