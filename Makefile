@@ -34,6 +34,48 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 .PHONY: all deps check test asan demo clean fuzz bench install
 all: $(B)/unifiedid-dirsrv $(B)/unifiedid $(UNIT_BIN)
 
+# host side (contract section 5): the agent links the field's libraries;
+# the NSS and PAM modules are libc (and libpam) only, position-independent,
+# exporting only their entry points (version scripts)
+AGENT_SRC := $(wildcard agent/*.c)
+AGENT_OBJ := $(AGENT_SRC:%.c=$(B)/obj/%.o)
+MOD_COMMON := common/agent_proto.c
+NSS_SRC := $(wildcard nss_unifiedid/*.c) $(MOD_COMMON) common/nssmap.c
+PAM_SRC := $(wildcard pam_unifiedid/*.c) $(MOD_COMMON)
+NSS_OBJ := $(NSS_SRC:%.c=$(B)/pic/%.o)
+PAM_OBJ := $(PAM_SRC:%.c=$(B)/pic/%.o)
+PIC_CFLAGS = $(filter-out -fPIE,$(ALL_CFLAGS)) -fPIC -fvisibility=hidden \
+	-DLOCALEDIR='"$(LOCALEDIR)"'
+LDFLAGS_SO := -shared -Wl,-z,relro,-z,now -Wl,--as-needed
+ifneq ($(SAN),1)
+LDFLAGS_SO += -Wl,-z,defs
+endif
+ifneq ($(AGENT_SRC),)
+all: $(B)/unifiedid-agent
+endif
+ifneq ($(wildcard nss_unifiedid/*.c),)
+all: $(B)/libnss_unifiedid.so.2
+endif
+ifneq ($(wildcard pam_unifiedid/*.c),)
+all: $(B)/pam_unifiedid.so
+endif
+
+$(B)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PIC_CFLAGS) -c $< -o $@
+
+$(B)/unifiedid-agent: $(AGENT_OBJ) $(COMMON_OBJ)
+	$(CC) $(LDFLAGS_H) -o $@ $^ $(LIBS_DIRSRV)
+$(AGENT_OBJ): ALL_CFLAGS += -Iagent
+
+$(B)/libnss_unifiedid.so.2: $(NSS_OBJ) nss_unifiedid/exports.map
+	$(CC) $(LDFLAGS_SO) -Wl,-soname,libnss_unifiedid.so.2 \
+	    -Wl,--version-script=nss_unifiedid/exports.map -o $@ $(NSS_OBJ)
+
+$(B)/pam_unifiedid.so: $(PAM_OBJ) pam_unifiedid/exports.map
+	$(CC) $(LDFLAGS_SO) -Wl,--version-script=pam_unifiedid/exports.map \
+	    -o $@ $(PAM_OBJ) -lpam
+
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -101,7 +143,7 @@ bench: deps
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/pic -name '*.d' 2>/dev/null)
 
 # make install DESTDIR=... PREFIX=/usr: FHS places (contract section 1).
 # Packagers also set LOCALEDIR=$(PREFIX)/share/locale when building.
