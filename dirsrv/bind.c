@@ -3,8 +3,13 @@
  * with the rootdn or an entry's userPassword, and SASL EXTERNAL on ldapi
  * (the peer's uid from SO_PEERCRED; uid 0 and the server's own uid are
  * the rootdn, as slapd does).
+ *
+ * Legacy names (R14, docs/migration.md): until legacy_login_until, a
+ * simple bind to uid=OLD,ou=people,<suffix> where no such entry exists
+ * binds as the one person whose legacyUid is OLD.
  */
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -108,6 +113,66 @@ bind_update(struct op *op, const struct berval *ndn, int success,
 	}
 }
 
+/*
+ * The person an old name stands for (R14): ndn is uid=OLD directly below
+ * ou=people,<suffix>, no entry has that DN, the transition period has not
+ * ended, and exactly one person has legacyUid OLD.  Fills *e and returns
+ * 0; -1 otherwise, and the bind fails as for an unknown name.
+ */
+static int
+bind_legacy(struct op *op, MDB_txn *txn, const struct berval *pdn,
+    const struct berval *ndn, struct entry *e)
+{
+	struct berval in, people = { 0 }, npeople = { 0 }, parent, nv;
+	struct attrtype *lu;
+	struct rdn_ava *avas;
+	struct idl ids = { 0 };
+	char *s;
+	size_t n;
+	int rc = -1;
+
+	if (srv->cfg->legacy_login_until <= 0 ||
+	    (long long)time(NULL) >= srv->cfg->legacy_login_until)
+		return -1;
+	if ((lu = schema_at(srv->schema, "legacyUid", 9)) == NULL)
+		return -1;
+	dn_parent(ndn, &parent);
+	s = arena_alloc(&op->arena, srv->suffix.bv_len + 11);
+	memcpy(s, "ou=people,", 10);
+	memcpy(s + 10, srv->suffix.bv_val, srv->suffix.bv_len);
+	s[10 + srv->suffix.bv_len] = '\0';
+	in.bv_val = s;
+	in.bv_len = 10 + srv->suffix.bv_len;
+	if (dn_normalize(srv->schema, &op->arena, &in, &people, &npeople) !=
+	    LDAP_SUCCESS || parent.bv_len != npeople.bv_len ||
+	    memcmp(parent.bv_val, npeople.bv_val, parent.bv_len) != 0)
+		return -1;
+	if (dn_rdn_avas(srv->schema, &op->arena, pdn, &avas, &n) !=
+	    LDAP_SUCCESS || n != 1 || avas[0].at != srv->schema->a_uid ||
+	    value_normalize(&op->arena, lu, &avas[0].val, &nv) != 0)
+		return -1;
+	if (index_eq(&srv->store, txn, lu, &nv, &ids) != 0) {
+		log_warn("bind: legacyUid has no equality index: old names "
+		    "cannot log in (add it to index:)");
+		idl_free(&ids);
+		return -1;
+	}
+	if (ids.n > 1)
+		log_warn("conn=%llu bind dn=\"%s\": %zu people have this "
+		    "legacyUid; the old name cannot be used",
+		    (unsigned long long)conn_id(op->conn), pdn->bv_val, ids.n);
+	else if (ids.n == 1 && store_get(&srv->store, txn, &op->arena,
+	    ids.ids[0], e) == 0 && entry_has_class(srv->schema, e,
+	    "unifiedidperson")) {
+		dn_parent(&e->ndn, &parent);
+		if (parent.bv_len == npeople.bv_len && memcmp(parent.bv_val,
+		    npeople.bv_val, parent.bv_len) == 0)
+			rc = 0;
+	}
+	idl_free(&ids);
+	return rc;
+}
+
 /* a bind to an entry; answers and returns the LDAP code */
 static int
 bind_entry(struct op *op, const struct berval *pdn, const struct berval *ndn,
@@ -117,14 +182,32 @@ bind_entry(struct op *op, const struct berval *pdn, const struct berval *ndn,
 	struct ppstate ps;
 	struct entry e;
 	struct attr *up, *st;
+	struct berval lpdn, lndn;
 	MDB_txn *txn;
 	size_t i;
-	int ok = 0, rehash = 0, r, restricted = 0, code;
+	int ok = 0, rehash = 0, r, restricted = 0, code, found;
 	const char *why = NULL;
 
 	if (store_read_begin(&srv->store, &txn) != 0)
 		return op_respond(op, LDAP_OTHER, "database unavailable");
-	if (store_get_dn(&srv->store, txn, &op->arena, ndn, &e) != 0 ||
+	found = store_get_dn(&srv->store, txn, &op->arena, ndn, &e) == 0;
+	if (!found && bind_legacy(op, txn, pdn, ndn, &e) == 0) {
+		/* from here on the bind is the person's: policy, lockout,
+		 * rehash and the bound DN */
+		lpdn.bv_len = e.dn.bv_len;
+		lpdn.bv_val = arena_strndup(&op->arena, e.dn.bv_val,
+		    e.dn.bv_len);
+		lndn.bv_len = e.ndn.bv_len;
+		lndn.bv_val = arena_strndup(&op->arena, e.ndn.bv_val,
+		    e.ndn.bv_len);
+		log_info("conn=%llu bind dn=\"%s\": old name of \"%s\"",
+		    (unsigned long long)conn_id(op->conn), pdn->bv_val,
+		    lpdn.bv_val);
+		pdn = &lpdn;
+		ndn = &lndn;
+		found = 1;
+	}
+	if (!found ||
 	    (up = entry_find(&e, srv->schema->a_userpassword)) == NULL) {
 		store_read_end(txn);
 		return op_respond(op, LDAP_INVALID_CREDENTIALS, NULL);
