@@ -268,6 +268,6 @@ int	 cmd_forgot_password(struct args *);
 int	 cmd_forgot_account(struct args *);
 int	 cmd_ext_realname_review(struct args *);
 int	 cmd_ext_enterprise(struct args *);
-int	 cmd_ext_migrate(struct args *);
+int	 cmd_migrate(struct args *);
 
 #endif

@@ -7,7 +7,8 @@
  * Documented by the server: .3.1 apply, .3.2 password reset request,
  * .3.3 password reset confirm, .3.4 account name recovery.  Expected
  * next (placeholders until the server documents them): .3.5 real-name
- * review, .3.6 enterprise management, .3.7 legacy account migration.
+ * review, .3.6 enterprise management.  (Legacy migration needs no
+ * operation of its own: cmd_migrate.c uses add and modify.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,6 @@
 
 #define EXT_REALNAME_REVIEW	UNIFIEDID_ARC ".3.5"
 #define EXT_ENTERPRISE		UNIFIEDID_ARC ".3.6"
-#define EXT_MIGRATE		UNIFIEDID_ARC ".3.7"
 
 /* CLI_OK when the root DSE lists the operation(s), else CLI_ERR after
  * saying what is missing */
@@ -86,10 +86,4 @@ int
 cmd_ext_enterprise(struct args *a)
 {
 	return ext_pending(EXT_ENTERPRISE);
-}
-
-int
-cmd_ext_migrate(struct args *a)
-{
-	return ext_pending(EXT_MIGRATE);
 }

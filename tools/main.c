@@ -111,6 +111,18 @@ static const struct optdef opts_forgot[] = {
 	{ NULL, 0, 0, 0, NULL, NULL }
 };
 
+static const struct optdef opts_migrate[] = {
+	{ "csv", 0, 0, 0, NULL, N_("the file is CSV with a header row "
+	    "(default for *.csv)") },
+	{ "ldif", 0, 0, 0, NULL, N_("the file is LDIF (default for "
+	    "*.ldif)") },
+	{ "dry-run", 0, 0, 0, NULL, N_("check and report, change nothing") },
+	{ "strict", 0, 0, 0, NULL, N_("import nothing when a record is bad") },
+	{ "org", 1, 0, 0, "ORG", N_("organisation (code or DN) of the post "
+	    "of records that name none") },
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
 /* ---- the dispatch table ---- */
 
 static const struct cmd cmds[] = {
@@ -176,8 +188,9 @@ static const struct cmd cmds[] = {
 	    "sent to your mobile"), 2, 2, NULL, cmd_forgot_account, 1 },
 	{ "enterprise", NULL, "...", N_("legal persons: representatives, "
 	    "administrators, handlers"), 0, -1, NULL, cmd_ext_enterprise, 1 },
-	{ "migrate", NULL, "...", N_("import a legacy platform's accounts"),
-	    0, -1, NULL, cmd_ext_migrate, 1 },
+	{ "migrate", NULL, "FILE", N_("import a legacy platform's accounts "
+	    "(CSV or LDIF; docs/migration.md)"), 1, 1, opts_migrate,
+	    cmd_migrate, 0 },
 };
 
 /* ---- help ---- */
