@@ -98,6 +98,14 @@ static const char *default_rules[] = {
 	    "filter=(objectClass=unifiedIdAuthorization) "
 	    "by dnattr=legalRepresentative write by dnattr=enterpriseAdmin write "
 	    "by users read by * none",
+	/* password appeals (R5): the administrators of the organisations of
+	 * the person an appeal is about decide it; nobody adds or deletes
+	 * one over LDAP (the anonymous appeal operation records them) */
+	"to dn.children=\"ou=appeals,{suffix}\" "
+	    "attrs=entry,objectClass,appealId,appealPerson,appealContact,"
+	    "realNameScan,realNameReviewer,realNameReviewTime "
+	    "by orgadmin read by * none",
+	"to dn.children=\"ou=appeals,{suffix}\" by orgadmin write by * none",
 	"to * by users read by * none",
 };
 
@@ -396,13 +404,31 @@ acl_post_orgs_admin(struct op *op, MDB_txn *txn, const struct entry *post)
 	return 0;
 }
 
+/* does the requester administer an organisation of person id's posts? */
+static int
+acl_person_orgs_admin(struct op *op, MDB_txn *txn, uint64_t id)
+{
+	struct idl kids = { 0 };
+	struct entry c;
+	size_t i;
+	int yes = 0;
+
+	if (id != 0 && store_children(&srv->store, txn, id, &kids) == 0)
+		for (i = 0; i < kids.n && !yes; i++)
+			if (store_get(&srv->store, txn, &op->arena, kids.ids[i],
+			    &c) == 0)
+				yes = acl_post_orgs_admin(op, txn, &c);
+	idl_free(&kids);
+	return yes;
+}
+
 static int
 acl_is_orgadmin(struct op *op, MDB_txn *txn, const struct entry *e)
 {
 	struct attrtype *oa = schema_at(srv->schema, "orgAdmin", 8);
-	struct idl kids = { 0 };
-	struct entry c;
-	size_t i;
+	struct attrtype *ap = schema_at(srv->schema, "appealPerson", 12);
+	struct attr *a;
+	struct entry p;
 	int yes = 0;
 
 	if (op->bindndn.bv_len == 0)
@@ -413,13 +439,13 @@ acl_is_orgadmin(struct op *op, MDB_txn *txn, const struct entry *e)
 	if (acl_post_orgs_admin(op, txn, e))
 		yes = 1;
 	/* a person: the organisations of their posts */
-	if (!yes && e->id != 0 && store_children(&srv->store, txn, e->id,
-	    &kids) == 0)
-		for (i = 0; i < kids.n && !yes; i++)
-			if (store_get(&srv->store, txn, &op->arena, kids.ids[i],
-			    &c) == 0)
-				yes = acl_post_orgs_admin(op, txn, &c);
-	idl_free(&kids);
+	if (!yes)
+		yes = acl_person_orgs_admin(op, txn, e->id);
+	/* a password appeal: those of the person it is about */
+	if (!yes && ap != NULL && (a = entry_find(e, ap)) != NULL &&
+	    a->nv > 0 && store_get_dn(&srv->store, txn, &op->arena,
+	    &a->nvals[0], &p) == 0)
+		yes = acl_person_orgs_admin(op, txn, p.id);
 	/* a new entry (id 0, being added): an administrator of any org */
 	if (!yes && e->id == 0 && oa != NULL && oa->idx_eq) {
 		struct idl l = { 0 };

@@ -12,8 +12,14 @@
  *   ResetConfirm ::= SEQUENCE { identifier OCTET STRING,
  *                               code OCTET STRING, newPassword OCTET STRING }
  *   Recover      ::= SEQUENCE { idNumber OCTET STRING, mobile OCTET STRING }
+ *   Appeal       ::= SEQUENCE { name OCTET STRING, idType OCTET STRING,
+ *                               idNumber OCTET STRING, mobile OCTET STRING,
+ *                               scans SEQUENCE SIZE (1..4) OF OCTET STRING,
+ *                               note OCTET STRING OPTIONAL }
  *
  * identifier is an account name, a mobile number or a backup e-mail.
+ * An appeal's idType may be empty (resident-id); its mobile is where the
+ * answer goes; its scans are JPEG or PNG, at most 1 MB each.
  */
 #include <string.h>
 #include <time.h>
@@ -515,9 +521,9 @@ anon_reset_confirm(struct op *op, MDB_txn *txn, const struct berval *reqv)
 	struct code_rec rec;
 	struct result_extra x = { 0 };
 	unsigned char h[SHA256_DIGEST_LENGTH];
-	char key[64], code[16], hash[PW_HASH_MAX];
+	char key[64], code[16];
 	MDB_val k, v;
-	struct attr *up, *uid;
+	struct attr *uid;
 	const char *why = NULL;
 	int by_mail, pperr, rc;
 	static const char *bad = "the code is wrong or has expired";
@@ -578,23 +584,9 @@ anon_reset_confirm(struct op *op, MDB_txn *txn, const struct berval *reqv)
 		op_send_result(op, &x, LDAP_CONSTRAINT_VIOLATION, NULL, why);
 		return LDAP_CONSTRAINT_VIOLATION;
 	}
-	if (pw_hash(s[2].bv_val, s[2].bv_len, hash, sizeof(hash)) != 0)
+	if ((ne = workflow_new_password(op, &e, &s[2], 0)) == NULL)
 		return answer(op, txn, LDAP_CONSTRAINT_VIOLATION,
 		    "the new password cannot be used", NULL);
-	ne = entry_dup(&op->arena, &e);
-	while ((up = entry_find(ne, srv->schema->a_userpassword)) != NULL)
-		entry_del_attr(ne, up);
-	{
-		struct berval hv = { strlen(hash), arena_strndup(&op->arena,
-		    hash, strlen(hash)) };
-
-		up = entry_add_attr(&op->arena, ne, srv->schema->a_userpassword,
-		    NULL);
-		attr_append_value(&op->arena, up, &hv, &hv);
-	}
-	explicit_bzero(hash, sizeof(hash));
-	ppolicy_password_changed(&op->arena, &e, ne, 0);
-	write_stamp(op, ne, 0);
 	mdb_del(txn, srv->store.meta, &k, NULL);
 	if ((rc = store_modify(&srv->store, txn, &op->arena, &e, ne)) != 0)
 		return answer(op, txn, LDAP_OTHER, "database error", NULL);
@@ -651,6 +643,246 @@ anon_recover(struct op *op, MDB_txn *txn, const struct berval *reqv)
 	return answer(op, txn, LDAP_SUCCESS, NULL, NULL);
 }
 
+/* ---- password appeal (R5, seed 003 "申诉找回密码") ---- */
+
+#define APPEAL_SCANS	4
+
+struct appeal {
+	struct berval	name, idtype, idnumber, mobile, note;
+	struct berval	scans[APPEAL_SCANS];
+	size_t		nscans;
+};
+
+/* decode an Appeal; -1 when malformed */
+static int
+appeal_decode(struct op *op, const struct berval *reqv, struct appeal *ap)
+{
+	struct berval copy = { reqv->bv_len, arena_memdup(&op->arena,
+	    reqv->bv_val, reqv->bv_len) };
+	BerElement *ber = ber_init(&copy);
+	ber_len_t len;
+	ber_tag_t tag;
+	char *last;
+	int ok;
+
+	memset(ap, 0, sizeof(*ap));
+	ok = ber != NULL && ber_scanf(ber, "{mmmm" /*}*/, &ap->name,
+	    &ap->idtype, &ap->idnumber, &ap->mobile) != LBER_ERROR &&
+	    ber_peek_tag(ber, &len) == LBER_SEQUENCE;
+	for (tag = ok ? ber_first_element(ber, &len, &last) : LBER_DEFAULT;
+	    ok && tag != LBER_DEFAULT; tag = ber_next_element(ber, &len, last))
+		ok = ap->nscans < APPEAL_SCANS && ber_scanf(ber, "m",
+		    &ap->scans[ap->nscans++]) != LBER_ERROR;
+	if (ok && ber_peek_tag(ber, &len) == LBER_OCTETSTRING)
+		ok = ber_scanf(ber, "m", &ap->note) != LBER_ERROR;
+	if (ok && ber_scanf(ber, /*{*/ "}") == LBER_ERROR)
+		ok = 0;
+	if (ber != NULL)
+		ber_free(ber, 0);
+	return ok ? 0 : -1;
+}
+
+/* the one person the appeal's name, ID type and ID number describe */
+static int
+appeal_person(struct op *op, MDB_txn *txn, const struct appeal *ap,
+    const char *idtype, struct entry *e)
+{
+	struct attrtype *idn = at_named("idNumber"), *cn = srv->schema->a_cn;
+	struct berval nv, nname;
+	struct idl l = { 0 };
+	size_t i;
+	int rc = -1;
+
+	if (idn == NULL || !idn->idx_eq ||
+	    value_normalize(&op->arena, idn, &ap->idnumber, &nv) != 0 ||
+	    value_normalize(&op->arena, cn, &ap->name, &nname) != 0 ||
+	    index_eq(&srv->store, txn, idn, &nv, &l) != 0)
+		return -1;
+	for (i = 0; i < l.n && rc != 0; i++) {
+		struct attr *n, *t, *st;
+
+		if (store_get_copy(&srv->store, txn, &op->arena, l.ids[i], e) != 0 ||
+		    !entry_has_class(srv->schema, e, "unifiedidperson") ||
+		    (n = entry_find(e, cn)) == NULL ||
+		    attr_find_value(n, &nname) < 0)
+			continue;
+		t = entry_find(e, at_named("idType"));
+		if (strlen(idtype) != (t && t->nv ? t->vals[0].bv_len : 11) ||
+		    strncasecmp(idtype, t && t->nv ? t->vals[0].bv_val :
+		    "resident-id", strlen(idtype)) != 0)
+			continue;
+		st = entry_find(e, at_named("accountStatus"));
+		if (st == NULL || st->nv == 0 || (st->nvals[0].bv_len == 6 &&
+		    (memcmp(st->nvals[0].bv_val, "active", 6) == 0 ||
+		    memcmp(st->nvals[0].bv_val, "locked", 6) == 0)))
+			rc = 0;
+	}
+	idl_free(&l);
+	return rc;
+}
+
+/* ou=appeals, made on the first appeal */
+static int
+appeal_container(struct op *op, MDB_txn *txn, struct berval *ndn)
+{
+	struct entry *ou = arena_calloc(&op->arena, 1, sizeof(*ou));
+	const char *why = NULL;
+	char buf[1024];
+	struct berval dn;
+	uint64_t id;
+
+	snprintf(buf, sizeof(buf), "ou=appeals,%s", srv->suffix.bv_val);
+	dn.bv_val = buf;
+	dn.bv_len = strlen(buf);
+	if (dn_normalize(srv->schema, &op->arena, &dn, &ou->dn, &ou->ndn) != 0)
+		return LDAP_OTHER;
+	*ndn = ou->dn;
+	if (store_dn2id(&srv->store, txn, &ou->ndn, &id) == 0)
+		return LDAP_SUCCESS;
+	add_str(op, ou, "objectClass", "organizationalUnit");
+	add_str(op, ou, "ou", "appeals");
+	add_str(op, ou, "description", "password appeals (R5)");
+	return add_entry(op, txn, ou, &why, &(const char *){ NULL });
+}
+
+/* tell the administrators of the person's organisations */
+static void
+appeal_tell_admins(struct op *op, MDB_txn *txn, const struct entry *person,
+    const struct entry *appeal)
+{
+	struct attrtype *po = at_named("postOrg"), *oa = at_named("orgAdmin");
+	struct idl kids = { 0 };
+	char msg[600];
+	size_t i, k;
+
+	if (po == NULL || oa == NULL || store_children(&srv->store, txn,
+	    person->id, &kids) != 0)
+		return;
+	snprintf(msg, sizeof(msg), "【统一身份认证】有新的密码申诉待您审核：%.*s。"
+	    "A password appeal waits for your review: %.*s",
+	    (int)appeal->dn.bv_len, appeal->dn.bv_val, (int)appeal->dn.bv_len,
+	    appeal->dn.bv_val);
+	for (i = 0; i < kids.n; i++) {
+		struct entry post, org;
+		struct attr *o, *admins;
+
+		if (store_get_copy(&srv->store, txn, &op->arena, kids.ids[i],
+		    &post) != 0 || (o = entry_find(&post, po)) == NULL ||
+		    store_get_dn_copy(&srv->store, txn, &op->arena, &o->nvals[0],
+		    &org) != 0 || (admins = entry_find(&org, oa)) == NULL)
+			continue;
+		for (k = 0; k < admins->nv; k++) {
+			struct entry adm;
+			struct attr *m;
+
+			if (store_get_dn_copy(&srv->store, txn, &op->arena,
+			    &admins->nvals[k], &adm) == 0 &&
+			    (m = entry_find(&adm, at_named("mobile"))) != NULL)
+				notify_queue(op, "appeal-to-review", &m->vals[0],
+				    &adm.dn, msg);
+		}
+	}
+	idl_free(&kids);
+}
+
+/*
+ * A person who cannot reset by SMS (the registered mobile is lost)
+ * gives their name, ID type and number, a mobile for the answer and
+ * scans of the document.  When these describe an active (or locked)
+ * person, an appeal entry appealId=...,ou=appeals with appealStatus
+ * review-pending is recorded for the administrators of the person's
+ * organisations (workflow.c decides it).  The answer is the same either
+ * way: it does not tell whether the data match an account.
+ */
+static int
+anon_appeal(struct op *op, MDB_txn *txn, const struct berval *reqv)
+{
+	struct appeal ap;
+	struct entry person, *e;
+	struct berval parent, dn;
+	unsigned char r[3];
+	char idtype[40], mob[12], ts[16], id[128], buf[1024];
+	const char *why;
+	size_t i;
+	int rc;
+
+	if (!ratelimit_allow(RL_APPEAL, conn_addr(op->conn),
+	    srv->cfg->anon_rate / 60.0, srv->cfg->anon_rate, 1))
+		return answer(op, txn, LDAP_BUSY, "too many requests from this "
+		    "address; try again later", NULL);
+	if (appeal_decode(op, reqv, &ap) != 0)
+		return answer(op, txn, LDAP_PROTOCOL_ERROR, "malformed appeal",
+		    NULL);
+	if (ap.name.bv_len == 0 || ap.name.bv_len > 256 ||
+	    memchr(ap.name.bv_val, '\0', ap.name.bv_len) != NULL ||
+	    ap.idtype.bv_len > 32 || ap.idnumber.bv_len == 0 ||
+	    ap.idnumber.bv_len > 64 || ap.note.bv_len > 1024 ||
+	    (ap.note.bv_len && memchr(ap.note.bv_val, '\0', ap.note.bv_len)))
+		return answer(op, txn, LDAP_CONSTRAINT_VIOLATION, "an appeal "
+		    "needs the name (at most 256 bytes), the ID number and a "
+		    "note of at most 1024 bytes", NULL);
+	snprintf(idtype, sizeof(idtype), "%.*s", ap.idtype.bv_len ?
+	    (int)ap.idtype.bv_len : 11, ap.idtype.bv_len ? ap.idtype.bv_val :
+	    "resident-id");
+	if ((why = validate_id(idtype, ap.idnumber.bv_val,
+	    ap.idnumber.bv_len)) != NULL)
+		return answer(op, txn, LDAP_CONSTRAINT_VIOLATION, text_of(op,
+		    &(struct berval){ 10, "idNumber: " }, why), NULL);
+	if ((why = validate_mobile(ap.mobile.bv_val, ap.mobile.bv_len)) !=
+	    NULL)
+		return answer(op, txn, LDAP_CONSTRAINT_VIOLATION, text_of(op,
+		    &(struct berval){ 8, "mobile: " }, why), NULL);
+	if (ap.nscans == 0)
+		return answer(op, txn, LDAP_CONSTRAINT_VIOLATION, "scans: give "
+		    "the scans of the ID document (1 to 4)", NULL);
+	for (i = 0; i < ap.nscans; i++)
+		if (!workflow_scan_ok(&ap.scans[i]))
+			return answer(op, txn, LDAP_CONSTRAINT_VIOLATION,
+			    "scans: a scan must be a JPEG or PNG image of at "
+			    "most 1 MB", NULL);
+	/* from here on, the same answer whether or not it matches */
+	if (appeal_person(op, txn, &ap, idtype, &person) != 0)
+		return answer(op, txn, LDAP_SUCCESS, NULL, NULL);
+	if ((rc = appeal_container(op, txn, &parent)) != LDAP_SUCCESS) {
+		log_err("appeal: cannot make ou=appeals");
+		return answer(op, txn, LDAP_OTHER, "database error", NULL);
+	}
+	{
+		struct attr *uid = entry_find(&person, srv->schema->a_uid);
+
+		RAND_bytes(r, sizeof(r));
+		gentime_format((long long)time(NULL), ts);
+		snprintf(id, sizeof(id), "%.*s-%.14s-%02x%02x%02x",
+		    uid && uid->nv ? (int)uid->vals[0].bv_len : 6,
+		    uid && uid->nv ? uid->vals[0].bv_val : "person", ts, r[0],
+		    r[1], r[2]);
+		snprintf(buf, sizeof(buf), "appealId=%s,%s", id, parent.bv_val);
+	}
+	e = arena_calloc(&op->arena, 1, sizeof(*e));
+	dn.bv_val = buf;
+	dn.bv_len = strlen(buf);
+	if (dn_normalize(srv->schema, &op->arena, &dn, &e->dn, &e->ndn) != 0)
+		return answer(op, txn, LDAP_OTHER, "database error", NULL);
+	normalize_mobile(ap.mobile.bv_val, ap.mobile.bv_len, mob);
+	add_str(op, e, "objectClass", "unifiedIdAppeal");
+	add_str(op, e, "appealId", id);
+	add_value(op, e, "appealPerson", &person.dn);
+	add_str(op, e, "appealStatus", "review-pending");
+	add_str(op, e, "appealContact", mob);
+	for (i = 0; i < ap.nscans; i++)
+		add_value(op, e, "realNameScan", &ap.scans[i]);
+	if (ap.note.bv_len)
+		add_value(op, e, "description", &ap.note);
+	if ((rc = add_entry(op, txn, e, &why, &(const char *){ NULL })) !=
+	    LDAP_SUCCESS) {
+		log_err("appeal: %s", why ? why : "cannot record it");
+		return answer(op, txn, LDAP_OTHER, "database error", NULL);
+	}
+	appeal_tell_admins(op, txn, &person, e);
+	op->target = e->dn;
+	return answer(op, txn, LDAP_SUCCESS, NULL, NULL);
+}
+
 static const struct {
 	const char	*oid;
 	const char	*name;
@@ -660,6 +892,7 @@ static const struct {
 	{ UID_ARC ".3.2", "reset-request", anon_reset_request },
 	{ UID_ARC ".3.3", "reset-confirm", anon_reset_confirm },
 	{ UID_ARC ".3.4", "recover-account", anon_recover },
+	{ UID_ARC ".3.5", "appeal", anon_appeal },
 };
 
 /* is oid one of ours? */

@@ -531,7 +531,7 @@ void	ppolicy_control(struct op *, struct result_extra *, int err,
 	    long long warn_secs);
 
 /* ratelimit.c */
-enum { RL_BIND = 1, RL_APPLY, RL_RESET, RL_RECOVER };
+enum { RL_BIND = 1, RL_APPLY, RL_RESET, RL_RECOVER, RL_APPEAL };
 int	ratelimit_allow(int kind, const char *addr, double rate, double burst,
 	    int take);
 void	ratelimit_take(int kind, const char *addr, double rate, double burst);
@@ -548,6 +548,17 @@ void	notify_queue(struct op *, const char *kind, const struct berval *to,
 	    const struct berval *dn, const char *text);
 void	notify_flush(struct op *);
 void	notify_reap(void);
+void	notify_json(struct buf *, const char *key, const char *s);
+
+/* verifier.c: automatic real-name verification (R7, R12).  A write asks
+ * for it with verifier_queue in its own transaction; after the commit a
+ * thread runs realname.verifier and applies the answer in a transaction
+ * of its own, so the writer never waits for the command. */
+int	verifier_configured(void);
+int	verifier_queue(MDB_txn *, const struct berval *ndn);
+void	verifier_wake(void);
+void	verifier_start(void);
+void	verifier_stop(void);
 
 /* workflow.c */
 int	workflow_person_modify(struct op *, const struct entry *old,
@@ -559,7 +570,13 @@ int	workflow_post_add(struct op *, MDB_txn *, struct entry *,
 int	workflow_validate(struct op *, const struct entry *old,
 	    const struct entry *e, const char **text);
 int	workflow_enterprise(struct op *, MDB_txn *, const struct entry *old,
-	    const struct entry *e, const char **text);
+	    struct entry *e, const char **text);
+void	workflow_set_value(struct op *, struct entry *, const char *name,
+	    const char *val);
+struct entry *workflow_new_password(struct op *, const struct entry *,
+	    const struct berval *pw, int by_admin);
+/* a scan for a manual review or an appeal: JPEG or PNG, at most 1 MB */
+int	workflow_scan_ok(const struct berval *);
 int	workflow_post_modify(struct op *, MDB_txn *, const struct entry *old,
 	    struct entry *e, const char **text);
 int	workflow_post_after(struct op *, MDB_txn *, const struct entry *old,

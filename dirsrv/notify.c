@@ -27,8 +27,9 @@ struct note {
 	struct note	*next;
 };
 
-static void
-json_put(struct buf *b, const char *key, const char *s)
+/* "key":"s" with JSON escapes (also the verifier's request) */
+void
+notify_json(struct buf *b, const char *key, const char *s)
 {
 	const unsigned char *p;
 
@@ -61,6 +62,26 @@ notify_queue(struct op *op, const char *kind, const struct berval *to,
 	op->notes = n;
 }
 
+/* the notify commands still running: only they are reaped here, so the
+ * verifier's own waitpid never loses its child to notify_reap */
+#define NOTIFY_MAXKIDS	256
+static pid_t		 kids[NOTIFY_MAXKIDS];
+static size_t		 nkids;
+static pthread_mutex_t	 kids_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+notify_child(pid_t pid)
+{
+	pthread_mutex_lock(&kids_mu);
+	if (nkids == NOTIFY_MAXKIDS) {
+		/* too many slow commands: wait for the oldest */
+		waitpid(kids[0], NULL, 0);
+		memmove(kids, kids + 1, --nkids * sizeof(kids[0]));
+	}
+	kids[nkids++] = pid;
+	pthread_mutex_unlock(&kids_mu);
+}
+
 static void
 notify_command(const char *cmd, const char *line, size_t len)
 {
@@ -86,6 +107,7 @@ notify_command(const char *cmd, const char *line, size_t len)
 		w = write(p[1], line, len);
 		if (w < 0 || (size_t)w != len)
 			log_warn("notify.command: short write");
+		notify_child(pid);
 	}
 	close(p[1]);
 }
@@ -101,6 +123,8 @@ notify_flush(struct op *op)
 	int fd = -1;
 	ssize_t w;
 
+	/* a committed write may have asked for a real-name verification */
+	verifier_wake();
 	if (op->notes == NULL)
 		return;
 	if (cfg->notify.outbox != NULL &&
@@ -112,15 +136,15 @@ notify_flush(struct op *op)
 	for (n = op->notes; n != NULL; n = n->next) {
 		b.len = 0;
 		buf_addc(&b, '{');
-		json_put(&b, "time", when);
+		notify_json(&b, "time", when);
 		buf_addc(&b, ',');
-		json_put(&b, "kind", n->kind);
+		notify_json(&b, "kind", n->kind);
 		buf_addc(&b, ',');
-		json_put(&b, "to", n->to);
+		notify_json(&b, "to", n->to);
 		buf_addc(&b, ',');
-		json_put(&b, "dn", n->dn);
+		notify_json(&b, "dn", n->dn);
 		buf_addc(&b, ',');
-		json_put(&b, "text", n->text);
+		notify_json(&b, "text", n->text);
 		buf_addstr(&b, "}\n");
 		if (fd >= 0) {
 			w = write(fd, b.p, b.len);
@@ -140,6 +164,13 @@ notify_flush(struct op *op)
 void
 notify_reap(void)
 {
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
+	size_t i = 0;
+
+	pthread_mutex_lock(&kids_mu);
+	while (i < nkids)
+		if (waitpid(kids[i], NULL, WNOHANG) != 0)
+			kids[i] = kids[--nkids];
+		else
+			i++;
+	pthread_mutex_unlock(&kids_mu);
 }

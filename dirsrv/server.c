@@ -573,6 +573,7 @@ server_run(struct config *cfg, struct schema *schema)
 	for (k = 0; k < srv->nworkers; k++)
 		pthread_create(&srv->workers[k], NULL, worker_main, NULL);
 	pthread_create(&srv->writer, NULL, writer_main, NULL);
+	verifier_start();
 
 	log_info("unifiedid-dirsrv %s ready: suffix %s, %d workers",
 	    UNIFIEDID_VERSION, cfg->suffix, srv->nworkers);
@@ -605,6 +606,7 @@ server_run(struct config *cfg, struct schema *schema)
 	pthread_cond_broadcast(&srv->wq_cv);
 	pthread_mutex_unlock(&srv->wq_mu);
 	pthread_join(srv->writer, NULL);
+	verifier_stop();
 	for (k = 0; k < srv->nworkers; k++)
 		pthread_join(srv->workers[k], NULL);
 	rc = 0;

@@ -8,7 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/rand.h>
+
 #include "dirsrv.h"
+#include "password.h"
 
 static struct attrtype *
 at_named(const char *name)
@@ -63,8 +66,10 @@ same_values(const struct entry *a, const struct entry *b, const char *name)
 	return 1;
 }
 
-static void
-set_value(struct op *op, struct entry *e, const char *name, const char *val)
+/* name: val, the only value (val NULL: no value) */
+void
+workflow_set_value(struct op *op, struct entry *e, const char *name,
+    const char *val)
 {
 	struct attrtype *at = at_named(name);
 	struct attr *a;
@@ -74,12 +79,45 @@ set_value(struct op *op, struct entry *e, const char *name, const char *val)
 		return;
 	while ((a = entry_find(e, at)) != NULL)
 		entry_del_attr(e, a);
+	if (val == NULL)
+		return;
 	v.bv_len = strlen(val);
 	v.bv_val = arena_strndup(&op->arena, val, v.bv_len);
 	if (value_normalize(&op->arena, at, &v, &nv) != 0)
 		nv = v;
 	a = entry_add_attr(&op->arena, e, at, NULL);
 	attr_append_value(&op->arena, a, &v, &nv);
+}
+
+#define set_value workflow_set_value
+
+/*
+ * A copy of e with the new password pw (hashed; the history and the
+ * policy state follow, pwdReset after an administrator's reset), or NULL
+ * when it cannot be hashed.  The caller stores it.
+ */
+struct entry *
+workflow_new_password(struct op *op, const struct entry *e,
+    const struct berval *pw, int by_admin)
+{
+	struct entry *ne;
+	struct attr *up;
+	char hash[PW_HASH_MAX];
+	struct berval hv;
+
+	if (pw_hash(pw->bv_val, pw->bv_len, hash, sizeof(hash)) != 0)
+		return NULL;
+	ne = entry_dup(&op->arena, e);
+	while ((up = entry_find(ne, srv->schema->a_userpassword)) != NULL)
+		entry_del_attr(ne, up);
+	hv.bv_len = strlen(hash);
+	hv.bv_val = arena_strndup(&op->arena, hash, hv.bv_len);
+	explicit_bzero(hash, sizeof(hash));
+	up = entry_add_attr(&op->arena, ne, srv->schema->a_userpassword, NULL);
+	attr_append_value(&op->arena, up, &hv, &hv);
+	ppolicy_password_changed(&op->arena, e, ne, by_admin);
+	write_stamp(op, ne, 0);
+	return ne;
 }
 
 /* allowed accountStatus transitions (workflows.md, R1, R10) */
@@ -111,8 +149,8 @@ transition_ok(const char *from, const char *to)
  * level) or review-failed (with a reason), the reviewer and the time are
  * recorded and the person is told.
  */
-static int
-scan_ok(const struct berval *v)
+int
+workflow_scan_ok(const struct berval *v)
 {
 	static const unsigned char jpeg[] = { 0xff, 0xd8, 0xff };
 	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n',
@@ -132,6 +170,59 @@ one_of(const struct berval *v, const char *const *set)
 		if (is(v, *set))
 			return 1;
 	return 0;
+}
+
+/*
+ * R7, R12: verify e again.  With realname.verifier the status becomes
+ * verifying and a job is recorded in the write's own transaction (the
+ * verifier runs after the commit, verifier.c); without one the status
+ * falls back to unverified.  reset_level: the identity changed, so the
+ * level it had no longer applies.
+ */
+static int
+realname_start(struct op *op, struct entry *e, int reset_level,
+    const char **text)
+{
+	if (reset_level)
+		set_value(op, e, "realNameLevel", "none");
+	if (!verifier_configured() || op->txn == NULL) {
+		set_value(op, e, "realNameStatus", "unverified");
+		return LDAP_SUCCESS;
+	}
+	set_value(op, e, "realNameStatus", "verifying");
+	if (verifier_queue(op->txn, &e->ndn) != 0) {
+		*text = "database error";
+		return LDAP_OTHER;
+	}
+	return LDAP_SUCCESS;
+}
+
+/* a status an administrator sets: verifying re-runs the verifier,
+ * verified is the verifier's (or the rootdn's) */
+static int
+realname_rerun(struct op *op, const struct berval *s1, struct entry *e,
+    const char **text)
+{
+	if (is(s1, "verified") && !op->isroot) {
+		*text = "realNameStatus: verified is set by the automatic "
+		    "verifier; set verifying to run it again, or decide a "
+		    "manual review (review-passed)";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
+	if (!is(s1, "verifying"))
+		return LDAP_SUCCESS;
+	if (!verifier_configured()) {
+		*text = "realNameStatus: no automatic verifier is configured "
+		    "(realname.verifier); the person may upload scans for a "
+		    "manual review";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
+	if (first(e, is_person(e) ? "idNumber" : "uscc") == NULL) {
+		*text = "realNameStatus: there is no identity to verify "
+		    "(idNumber)";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
+	return realname_start(op, e, 0, text);
 }
 
 static int
@@ -155,7 +246,7 @@ realname_review(struct op *op, const struct entry *old, struct entry *e,
 	for (i = 0; a != NULL && i < a->nv; i++) {
 		if (oa != NULL && attr_find_value(oa, &a->nvals[i]) >= 0)
 			continue;
-		if (!scan_ok(&a->vals[i])) {
+		if (!workflow_scan_ok(&a->vals[i])) {
 			*text = "realNameScan: a scan must be a JPEG or PNG image "
 			    "of at most 1 MB";
 			return LDAP_CONSTRAINT_VIOLATION;
@@ -171,6 +262,13 @@ realname_review(struct op *op, const struct entry *old, struct entry *e,
 		*text = "realNameLevel: none, basic, intermediate or advanced";
 		return LDAP_CONSTRAINT_VIOLATION;
 	}
+	if (!op->isroot && !same_values(old, e, "realNameLevel") &&
+	    !(s1 != NULL && (s0 == NULL || !bv_same2(s0, s1)) &&
+	    (is(s1, "review-passed") || is(s1, "review-failed")))) {
+		*text = "realNameLevel: set by a manual review's decision "
+		    "(review-passed) or by the automatic verifier";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
 	if (added && (s1 == NULL || (s0 != NULL && bv_same2(s0, s1)))) {
 		/* new scans: a review is asked for */
 		set_value(op, e, "realNameStatus", "review-pending");
@@ -178,6 +276,8 @@ realname_review(struct op *op, const struct entry *old, struct entry *e,
 	}
 	if (s1 == NULL || (s0 != NULL && bv_same2(s0, s1)))
 		return LDAP_SUCCESS;
+	if (is(s1, "verifying") || is(s1, "verified"))
+		return realname_rerun(op, s1, e, text);
 	if (is(s1, "review-passed") || is(s1, "review-failed")) {
 		char ts[16];
 
@@ -270,15 +370,17 @@ workflow_person_modify(struct op *op, const struct entry *old,
 	}
 	if ((rc = realname_review(op, old, e, text)) != LDAP_SUCCESS)
 		return rc;
-	/* R7: identity fields of a verified person changed: verify again
-	 * (no automatic verifier is configured, so the status falls back) */
+	/* R7 (003's field table): identity fields changed: verify again,
+	 * through the verifier when there is one, else a verified status
+	 * falls back to unverified */
 	s0 = first(old, "realNameStatus");
-	if (is(s0, "verified") || is(s0, "review-passed"))
-		for (i = 0; i < NELEM(identity); i++)
-			if (!same_values(old, e, identity[i])) {
-				set_value(op, e, "realNameStatus", "unverified");
-				break;
-			}
+	for (i = 0; i < NELEM(identity); i++)
+		if (!same_values(old, e, identity[i]))
+			break;
+	if (i < NELEM(identity) && ((verifier_configured() &&
+	    first(e, "idNumber") != NULL) || is(s0, "verified") ||
+	    is(s0, "review-passed")))
+		return realname_start(op, e, 1, text);
 	return LDAP_SUCCESS;
 }
 
@@ -344,7 +446,43 @@ workflow_person_after(struct op *op, MDB_txn *txn, const struct entry *old,
 	return rc;
 }
 
+/*
+ * A new person (an administrator's add, or an application): the level
+ * and a verified status come from a verification, not from the client
+ * (the rootdn excepted); with an automatic verifier a person with an ID
+ * number is verified at once (R7).
+ */
+static int
+person_add(struct op *op, struct entry *e, const char **text)
+{
+	const struct berval *st = first(e, "realNameStatus");
+	const struct berval *lv = first(e, "realNameLevel");
+
+	if (op->isroot)
+		return LDAP_SUCCESS;
+	if (lv != NULL && !is(lv, "none")) {
+		*text = "realNameLevel: set by a manual review's decision or by "
+		    "the automatic verifier";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
+	if (st != NULL && !is(st, "unverified")) {
+		*text = "realNameStatus: a new person starts unverified";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
+	if (first(e, "idNumber") == NULL)
+		return LDAP_SUCCESS;
+	if (!verifier_configured())
+		return LDAP_SUCCESS;
+	return realname_start(op, e, 1, text);
+}
+
 /* ---- posts, transfers and concurrent posts (R9, R10) ---- */
+
+/* password appeals are decided through the same modify hooks (below) */
+static int appeal_modify(struct op *, MDB_txn *, const struct entry *,
+    struct entry *, const char **);
+static int appeal_after(struct op *, MDB_txn *, const struct entry *,
+    const struct entry *);
 
 static int
 has_class(const struct entry *e, const char *lname)
@@ -440,6 +578,8 @@ workflow_post_add(struct op *op, MDB_txn *txn, struct entry *e,
 	struct entry oe, fe;
 	struct berval parent;
 
+	if (is_person(e))
+		return person_add(op, e, text);
 	if (!has_class(e, "unifiedidpost"))
 		return LDAP_SUCCESS;
 	if (org == NULL || store_get_dn_copy(&srv->store, txn, &op->arena, org,
@@ -514,6 +654,8 @@ workflow_post_modify(struct op *op, MDB_txn *txn, const struct entry *old,
 	struct berval parent;
 	size_t i;
 
+	if (has_class(old, "unifiedidappeal"))
+		return appeal_modify(op, txn, old, e, text);
 	if (!has_class(old, "unifiedidpost"))
 		return LDAP_SUCCESS;
 	for (i = 0; i < NELEM(fixed); i++)
@@ -572,6 +714,8 @@ workflow_post_after(struct op *op, MDB_txn *txn, const struct entry *old,
 	long rank;
 	int rc;
 
+	if (has_class(old, "unifiedidappeal"))
+		return appeal_after(op, txn, old, e);
 	if (!has_class(old, "unifiedidpost") ||
 	    !is(first(old, "postStatus"), "transfer-pending") ||
 	    !is(first(e, "postStatus"), "active"))
@@ -704,11 +848,15 @@ workflow_validate(struct op *op, const struct entry *old,
  */
 int
 workflow_enterprise(struct op *op, MDB_txn *txn, const struct entry *old,
-    const struct entry *e, const char **text)
+    struct entry *e, const char **text)
 {
 	static const char *roles[] = { "legalRepresentative",
 	    "enterpriseAdmin", "enterpriseHandler", "licenseAdmin",
 	    "mainAgent" };
+	/* 003's legal-person table: the fields whose change is verified */
+	static const char *key[] = { "uscc", "o", "enterpriseType",
+	    "regionType", "legalRepresentative" };
+	const struct berval *s0;
 	struct attr *a, *oa;
 	struct attrtype *at;
 	size_t i, k;
@@ -742,5 +890,183 @@ workflow_enterprise(struct op *op, MDB_txn *txn, const struct entry *old,
 			return LDAP_CONSTRAINT_VIOLATION;
 		}
 	}
+	/* R12: key fields of a verified enterprise changed: verify again,
+	 * in this transaction (through the verifier when there is one) */
+	s0 = old ? first(old, "realNameStatus") : NULL;
+	if (!is(s0, "verified") && !is(s0, "review-passed"))
+		return LDAP_SUCCESS;
+	if (!bv_same(s0, first(e, "realNameStatus") ? first(e,
+	    "realNameStatus") : &(struct berval){ 0, "" }))
+		return LDAP_SUCCESS;	/* the rootdn decides it itself */
+	for (i = 0; i < NELEM(key); i++)
+		if (!same_values(old, e, key[i]))
+			return realname_start(op, e, 1, text);
 	return LDAP_SUCCESS;
+}
+
+/* ---- password appeals (R5, seed 003) ---- */
+
+/*
+ * A temporary password for an approved appeal: 14 random characters
+ * with the four classes, checked against the policy (it must not
+ * contain the account name).  The person changes it at the next login
+ * (pwdReset).  Returns 0, or -1 when none could be made.
+ */
+static int
+appeal_password(const struct berval *uid, char *pw, size_t n)
+{
+	static const char *const sets[] = { "ABCDEFGHJKLMNPQRSTUVWXYZ",
+	    "abcdefghijkmnpqrstuvwxyz", "23456789", "#%+-=@_" };
+	unsigned char r[64];
+	size_t len = srv->cfg->pw.min_length > 14 ?
+	    (size_t)srv->cfg->pw.min_length : 14, i, tries;
+	const char *why;
+	struct berval v;
+
+	if (len + 1 > n || len > sizeof(r))
+		return -1;
+	for (tries = 0; tries < 20; tries++) {
+		if (RAND_bytes(r, (int)len) != 1)
+			return -1;
+		for (i = 0; i < len; i++) {
+			const char *set = sets[i < 4 ? i : r[i] % 4];
+			pw[i] = set[r[(i + 1) % len] % strlen(set)];
+		}
+		pw[len] = '\0';
+		/* the first four gave one of each class; shuffle them in */
+		for (i = len - 1; i > 0; i--) {
+			size_t j = r[i] % (i + 1);
+			char c = pw[i];
+			pw[i] = pw[j];
+			pw[j] = c;
+		}
+		v.bv_val = pw;
+		v.bv_len = len;
+		if (ppolicy_quality(&v, uid, &why) == PP_OK) {
+			explicit_bzero(r, sizeof(r));
+			return 0;
+		}
+	}
+	explicit_bzero(r, sizeof(r));
+	explicit_bzero(pw, n);
+	return -1;
+}
+
+/*
+ * An administrator decides an appeal: review-pending -> approved, or
+ * rejected with a statusReason.  What the person gave (the scans, the
+ * contact number, whom it is about) stays as it was.  The ACL lets only
+ * administrators of the person's organisations (and the rootdn) write.
+ */
+static int
+appeal_modify(struct op *op, MDB_txn *txn, const struct entry *old,
+    struct entry *e, const char **text)
+{
+	static const char *fixed[] = { "appealId", "appealPerson",
+	    "appealContact", "realNameScan", "objectClass" };
+	const struct berval *s0 = first(old, "appealStatus");
+	const struct berval *s1 = first(e, "appealStatus");
+	const struct berval *st;
+	struct entry p;
+	char ts[16], *t;
+	size_t i;
+
+	for (i = 0; i < NELEM(fixed); i++)
+		if (!same_values(old, e, fixed[i])) {
+			t = arena_alloc(&op->arena, 120);
+			snprintf(t, 120, "%s of an appeal cannot be changed",
+			    fixed[i]);
+			*text = t;
+			return LDAP_UNWILLING_TO_PERFORM;
+		}
+	if (s1 == NULL || (s0 != NULL && bv_same(s0, s1)))
+		return LDAP_SUCCESS;
+	if (!is(s0, "review-pending") || !(is(s1, "approved") ||
+	    is(s1, "rejected"))) {
+		*text = "appealStatus: only a pending appeal (review-pending) "
+		    "can be approved or rejected";
+		return LDAP_UNWILLING_TO_PERFORM;
+	}
+	if (is(s1, "rejected") && first(e, "statusReason") == NULL) {
+		*text = "statusReason: a rejected appeal needs a reason";
+		return LDAP_CONSTRAINT_VIOLATION;
+	}
+	if (is(s1, "approved")) {
+		if (first(e, "appealPerson") == NULL ||
+		    store_get_dn_copy(&srv->store, txn, &op->arena,
+		    first(e, "appealPerson"), &p) != 0) {
+			*text = "appealPerson: the account no longer exists";
+			return LDAP_UNWILLING_TO_PERFORM;
+		}
+		st = first(&p, "accountStatus");
+		if (st != NULL && !is(st, "active") && !is(st, "locked")) {
+			*text = "accountStatus: the account is not active; "
+			    "a password reset would not let the person in";
+			return LDAP_UNWILLING_TO_PERFORM;
+		}
+	}
+	if (op->binddn.bv_len > 0) {
+		t = arena_strndup(&op->arena, op->binddn.bv_val,
+		    op->binddn.bv_len);
+		set_value(op, e, "realNameReviewer", t);
+	}
+	gentime_format((long long)time(NULL), ts);
+	set_value(op, e, "realNameReviewTime", ts);
+	return LDAP_SUCCESS;
+}
+
+/*
+ * After the decision is stored, in the same transaction: an approval
+ * sets a temporary password the person must change at the next login
+ * (pwdReset, as an administrator's reset) and lifts a lock; the answer
+ * goes to the contact number the appeal gave, with the account name.
+ */
+static int
+appeal_after(struct op *op, MDB_txn *txn, const struct entry *old,
+    const struct entry *e)
+{
+	const struct berval *to = first(e, "appealContact");
+	struct entry p, *np;
+	struct attr *uid;
+	char pw[64], msg[700];
+	int rc;
+
+	if (!is(first(old, "appealStatus"), "review-pending"))
+		return 0;
+	if (is(first(e, "appealStatus"), "rejected")) {
+		const struct berval *r = first(e, "statusReason");
+
+		snprintf(msg, sizeof(msg), "【统一身份认证】您的密码申诉未通过："
+		    "%.*s。Your password appeal was rejected: %.*s",
+		    (int)r->bv_len, r->bv_val, (int)r->bv_len, r->bv_val);
+		notify_queue(op, "appeal-rejected", to, &e->dn, msg);
+		return 0;
+	}
+	if (!is(first(e, "appealStatus"), "approved") ||
+	    store_get_dn_copy(&srv->store, txn, &op->arena,
+	    first(e, "appealPerson"), &p) != 0)
+		return 0;
+	uid = entry_find(&p, srv->schema->a_uid);
+	np = NULL;
+	if (uid != NULL && uid->nv > 0 &&
+	    appeal_password(&uid->vals[0], pw, sizeof(pw)) == 0)
+		np = workflow_new_password(op, &p, &(struct berval){ strlen(pw),
+		    pw }, 1);
+	if (np == NULL) {
+		explicit_bzero(pw, sizeof(pw));
+		return MDB_PANIC;	/* no password could be made */
+	}
+	if ((rc = store_modify(&srv->store, txn, &op->arena, &p, np)) != 0) {
+		explicit_bzero(pw, sizeof(pw));
+		return rc;
+	}
+	snprintf(msg, sizeof(msg), "【统一身份认证】您的密码申诉已通过。账号 "
+	    "%.*s 的临时密码为 %s，登录后须立即修改。Your appeal was approved: "
+	    "account %.*s, temporary password %s (change it when you log in).",
+	    (int)uid->vals[0].bv_len, uid->vals[0].bv_val, pw,
+	    (int)uid->vals[0].bv_len, uid->vals[0].bv_val, pw);
+	notify_queue(op, "appeal-approved", to, &p.dn, msg);
+	explicit_bzero(pw, sizeof(pw));
+	explicit_bzero(msg, sizeof(msg));
+	return 0;
 }
