@@ -329,9 +329,15 @@ mig_read_ldif(FILE *fp, const char *path, struct mig *m)
 	int buflen = 0, rc, nl;
 
 	while ((rc = ldif_read_record(&lfp, &lineno, &buf, &buflen)) > 0) {
+		/* the line of "dn:": the buffer holds the record's lines
+		 * (comments included) and lineno is its last line, or the
+		 * blank line after it */
 		for (nl = 0, p = buf; *p; p++)
 			nl += *p == '\n';
 		first = lineno - (unsigned long)nl + (feof(fp) ? 1 : 0);
+		for (p = buf; *p == '#' || (*p == ' ' && p != buf);
+		    p = strchr(p, '\n') ? strchr(p, '\n') + 1 : "")
+			first++;	/* comments before it, and their folds */
 		if (lfp.prev != NULL) {
 			out_err(_("%s, line %lu: include: is not accepted; "
 			    "nothing was imported"), path, first);
