@@ -161,12 +161,8 @@ pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	const char		*user = NULL;
 	int			 rc, st;
 
-	if (args_parse(pamh, argc, argv, &a) == -1)
-		return PAM_SERVICE_ERR;
-	if ((rc = pam_get_user(pamh, &user, NULL)) != PAM_SUCCESS)
+	if ((rc = pu_begin(pamh, argc, argv, &a, &user)) != PAM_SUCCESS)
 		return rc;
-	if (!name_ok(user))
-		return PAM_USER_UNKNOWN;
 	st = call_account(pamh, &a, user, pu_service(pamh), &acc);
 	switch (st) {
 	case UA_OK:

@@ -125,22 +125,44 @@ name_ok(const char *s)
 	return 1;
 }
 
-const char *
-pu_service(pam_handle_t *pamh)
+static const char *
+pu_item(pam_handle_t *pamh, int item)
 {
 	const void	*p = NULL;
 
-	if (pam_get_item(pamh, PAM_SERVICE, &p) != PAM_SUCCESS || p == NULL)
+	if (pam_get_item(pamh, item, &p) != PAM_SUCCESS || p == NULL)
 		return "";
 	return p;
 }
 
 const char *
+pu_service(pam_handle_t *pamh)
+{
+	return pu_item(pamh, PAM_SERVICE);
+}
+
+const char *
 pu_rhost(pam_handle_t *pamh)
 {
-	const void	*p = NULL;
+	return pu_item(pamh, PAM_RHOST);
+}
 
-	if (pam_get_item(pamh, PAM_RHOST, &p) != PAM_SUCCESS || p == NULL)
-		return "";
-	return p;
+/*
+ * What every entry point does first: parse the arguments, get the user
+ * (asking if the application did not say) and check the name.  Returns
+ * PAM_SUCCESS or the code to return.
+ */
+int
+pu_begin(pam_handle_t *pamh, int argc, const char **argv, struct pu_args *a,
+    const char **user)
+{
+	int	rc;
+
+	if (args_parse(pamh, argc, argv, a) == -1)
+		return PAM_SERVICE_ERR;
+	if ((rc = pam_get_user(pamh, user, NULL)) != PAM_SUCCESS)
+		return rc;
+	if (!name_ok(*user))
+		return PAM_USER_UNKNOWN;
+	return PAM_SUCCESS;
 }

@@ -220,12 +220,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	char		 login[PU_NAME_MAX + 1];
 	int		 rc, st, again;
 
-	if (args_parse(pamh, argc, argv, &a) == -1)
-		return PAM_SERVICE_ERR;
-	if ((rc = pam_get_user(pamh, &user, NULL)) != PAM_SUCCESS)
+	if ((rc = pu_begin(pamh, argc, argv, &a, &user)) != PAM_SUCCESS)
 		return rc;
-	if (!name_ok(user))
-		return PAM_USER_UNKNOWN;
 	/* a copy: PAM_USER changes when a mobile number logs in */
 	memcpy(login, user, strlen(user) + 1);
 	/* what an earlier pam_authenticate on this handle said is void */

@@ -108,10 +108,12 @@ void	auth_state_drop_token(pam_handle_t *);
 /* home.c */
 int	home_make(pam_handle_t *, int, const struct pu_args *, const char *);
 
-/* util (args.c) */
+/* args.c: items and the common start of every entry point */
 int	name_ok(const char *);
 const char *pu_service(pam_handle_t *);
 const char *pu_rhost(pam_handle_t *);
+int	pu_begin(pam_handle_t *, int, const char **, struct pu_args *,
+	    const char **);
 
 #define DEBUG(pamh, a, ...) do {					\
 	if ((a)->debug)							\

@@ -33,6 +33,30 @@ pw_offline(pam_handle_t *pamh, int flags)
 	return PAM_AUTHTOK_LOCK_BUSY;
 }
 
+/* The answers UA_AUTH and UA_PASSWD share, as PAM codes. */
+static int
+pw_status(pam_handle_t *pamh, int flags, const char *user, int st)
+{
+	switch (st) {
+	case UA_AUTH_FAILED:
+		msg_show(pamh, flags, PAM_ERROR_MSG, "The current password is "
+		    "wrong.");
+		pam_syslog(pamh, LOG_NOTICE, "password change: wrong current "
+		    "password for %s", user);
+		return PAM_AUTH_ERR;
+	case UA_BUSY:
+		msg_show(pamh, flags, PAM_ERROR_MSG, "Too many login attempts; "
+		    "wait a moment and try again.");
+		return PAM_AUTHTOK_ERR;
+	case UA_UNAVAIL:
+		return pw_offline(pamh, flags);
+	case -1:
+	case UA_ERROR:
+		return PAM_AUTHINFO_UNAVAIL;
+	}
+	return PAM_SYSTEM_ERR;
+}
+
 /* Check the current password with UA_AUTH before asking for a new one. */
 static int
 pw_verify_old(pam_handle_t *pamh, int flags, const struct pu_args *a,
@@ -47,36 +71,12 @@ pw_verify_old(pam_handle_t *pamh, int flags, const struct pu_args *a,
 	f[2] = ua_str(pu_service(pamh));
 	f[3] = ua_str(pu_rhost(pamh));
 	st = call_agent(pamh, a, UA_AUTH, f, 4, &r);
-	switch (st) {
-	case UA_OK:
+	if (st != UA_OK)
+		rc = pw_status(pamh, flags, user, st);
+	else if (r.n >= 2 && strstr(r.f[1].p, "offline") != NULL)
+		rc = pw_offline(pamh, flags);	/* no change without servers */
+	else
 		rc = PAM_SUCCESS;
-		/* an offline check cannot be followed by a change */
-		if (r.n >= 2 && strstr(r.f[1].p, "offline") != NULL)
-			rc = pw_offline(pamh, flags);
-		break;
-	case UA_AUTH_FAILED:
-		msg_show(pamh, flags, PAM_ERROR_MSG, "The current password is "
-		    "wrong.");
-		pam_syslog(pamh, LOG_NOTICE, "password change: wrong current "
-		    "password for %s", user);
-		rc = PAM_AUTH_ERR;
-		break;
-	case UA_BUSY:
-		msg_show(pamh, flags, PAM_ERROR_MSG, "Too many login attempts; "
-		    "wait a moment and try again.");
-		rc = PAM_AUTHTOK_ERR;
-		break;
-	case UA_UNAVAIL:
-		rc = pw_offline(pamh, flags);
-		break;
-	case -1:
-	case UA_ERROR:
-		rc = PAM_AUTHINFO_UNAVAIL;
-		break;
-	default:
-		rc = PAM_SYSTEM_ERR;
-		break;
-	}
 	ua_rec_free(&r);
 	return rc;
 }
@@ -99,11 +99,8 @@ pw_prelim(pam_handle_t *pamh, int flags, const struct pu_args *a,
 	st = call_account(pamh, a, user, pu_service(pamh), &acc);
 	if (st == UA_NOTFOUND)
 		return PAM_USER_UNKNOWN;	/* a local user: pam_unix's */
-	if (st == UA_UNAVAIL)
-		return pw_offline(pamh, flags);
 	if (st != UA_OK)
-		return st == UA_ERROR || st == -1 ? PAM_AUTHINFO_UNAVAIL :
-		    PAM_SYSTEM_ERR;
+		return pw_status(pamh, flags, user, st);
 	needed = pw_needed(pamh, &acc);
 	call_account_free(&acc);
 	if ((flags & PAM_CHANGE_EXPIRED_AUTHTOK) && !needed) {
@@ -156,25 +153,8 @@ pw_change(pam_handle_t *pamh, int flags, const struct pu_args *a,
 		    "by the policy", user);
 		rc = PAM_TRY_AGAIN;
 		break;
-	case UA_AUTH_FAILED:
-		msg_show(pamh, flags, PAM_ERROR_MSG, "The current password is "
-		    "wrong.");
-		rc = PAM_AUTH_ERR;
-		break;
-	case UA_UNAVAIL:
-		rc = pw_offline(pamh, flags);
-		break;
-	case UA_BUSY:
-		msg_show(pamh, flags, PAM_ERROR_MSG, "Too many login attempts; "
-		    "wait a moment and try again.");
-		rc = PAM_AUTHTOK_ERR;
-		break;
-	case -1:
-	case UA_ERROR:
-		rc = PAM_AUTHINFO_UNAVAIL;
-		break;
 	default:
-		rc = PAM_SYSTEM_ERR;
+		rc = pw_status(pamh, flags, user, st);
 		break;
 	}
 	ua_rec_free(&r);
@@ -228,12 +208,8 @@ pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
 	const char	*user = NULL;
 	int		 rc;
 
-	if (args_parse(pamh, argc, argv, &a) == -1)
-		return PAM_SERVICE_ERR;
-	if ((rc = pam_get_user(pamh, &user, NULL)) != PAM_SUCCESS)
+	if ((rc = pu_begin(pamh, argc, argv, &a, &user)) != PAM_SUCCESS)
 		return rc;
-	if (!name_ok(user))
-		return PAM_USER_UNKNOWN;
 	if (flags & PAM_PRELIM_CHECK)
 		rc = pw_prelim(pamh, flags, &a, user);
 	else if (flags & PAM_UPDATE_AUTHTOK)

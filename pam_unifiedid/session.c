@@ -16,15 +16,9 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	const char	*user = NULL;
 	int		 rc;
 
-	if (args_parse(pamh, argc, argv, &a) == -1)
-		return PAM_SERVICE_ERR;
-	if (!a.mkhomedir)
-		return PAM_SUCCESS;
-	if ((rc = pam_get_user(pamh, &user, NULL)) != PAM_SUCCESS)
+	if ((rc = pu_begin(pamh, argc, argv, &a, &user)) != PAM_SUCCESS)
 		return rc;
-	if (!name_ok(user))
-		return PAM_USER_UNKNOWN;
-	return home_make(pamh, flags, &a, user);
+	return a.mkhomedir ? home_make(pamh, flags, &a, user) : PAM_SUCCESS;
 }
 
 PU_EXPORT int
