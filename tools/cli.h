@@ -236,6 +236,11 @@ const char *dir_org_label(const char *postorg_dn, const char *code);
 int	 ext_require(const char *oid, const char *oid2);
 int	 ext_call(const char *oid, BerElement *req, struct berval **resp);
 
+/* cmd_realname.c: the scans of an entry written as DIR/PREFIX-N.jpg|png;
+ * how many, or -1 with the reason said */
+int	 realname_save_scans(const struct dentry *, const char *dir,
+	    const char *prefix);
+
 /* cmd_post.c: a person's posts as a table or JSON array */
 void	 post_table(const struct dlist *posts);
 void	 post_json(const struct dlist *posts);
@@ -266,8 +271,18 @@ int	 cmd_realname_status(struct args *);
 int	 cmd_apply(struct args *);
 int	 cmd_forgot_password(struct args *);
 int	 cmd_forgot_account(struct args *);
-int	 cmd_ext_realname_review(struct args *);
-int	 cmd_ext_enterprise(struct args *);
+int	 cmd_forgot_appeal(struct args *);
+int	 cmd_appeal_list(struct args *);
+int	 cmd_appeal_show(struct args *);
+int	 cmd_appeal_approve(struct args *);
+int	 cmd_appeal_reject(struct args *);
+int	 cmd_realname_review(struct args *);
+int	 cmd_realname_verify(struct args *);
+int	 cmd_enterprise_list(struct args *);
+int	 cmd_enterprise_show(struct args *);
+int	 cmd_enterprise_admins(struct args *);
+int	 cmd_enterprise_handlers(struct args *);
+int	 cmd_enterprise_license_admins(struct args *);
 int	 cmd_migrate(struct args *);
 
 #endif

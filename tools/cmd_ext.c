@@ -4,11 +4,11 @@
  * the root DSE lists them.  Commands whose operation the server does not
  * offer say so and fail; nothing is imitated with other operations.
  *
- * Documented by the server: .3.1 apply, .3.2 password reset request,
- * .3.3 password reset confirm, .3.4 account name recovery.  Expected
- * next (placeholders until the server documents them): .3.5 real-name
- * review, .3.6 enterprise management.  (Legacy migration needs no
- * operation of its own: cmd_migrate.c uses add and modify.)
+ * Documented by the server (docs/workflows.md): .3.1 apply, .3.2
+ * password reset request, .3.3 password reset confirm, .3.4 account name
+ * recovery, .3.5 password appeal.  Real-name reviews and enterprises
+ * need no operation of their own (cmd_realname.c, cmd_enterprise.c use
+ * search and modify), nor does legacy migration (cmd_migrate.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +16,6 @@
 
 #include "util.h"
 #include "cli.h"
-
-#define EXT_REALNAME_REVIEW	UNIFIEDID_ARC ".3.5"
-#define EXT_ENTERPRISE		UNIFIEDID_ARC ".3.6"
 
 /* CLI_OK when the root DSE lists the operation(s), else CLI_ERR after
  * saying what is missing */
@@ -63,27 +60,4 @@ ext_call(const char *oid, BerElement *ber, struct berval **resp)
 	else
 		ber_bvfree(data);
 	return rc;
-}
-
-/* a commands whose operation has no documented syntax yet */
-static int
-ext_pending(const char *oid)
-{
-	if (ext_require(oid, NULL) != CLI_OK)
-		return CLI_ERR;
-	out_err(_("%s: the server offers this operation (%s), but this "
-	    "version of unifiedid cannot use it yet"), cli.cmdname, oid);
-	return CLI_ERR;
-}
-
-int
-cmd_ext_realname_review(struct args *a)
-{
-	return ext_pending(EXT_REALNAME_REVIEW);
-}
-
-int
-cmd_ext_enterprise(struct args *a)
-{
-	return ext_pending(EXT_ENTERPRISE);
 }

@@ -123,6 +123,41 @@ static const struct optdef opts_migrate[] = {
 	{ NULL, 0, 0, 0, NULL, NULL }
 };
 
+static const struct optdef opts_review[] = {
+	{ "pass", 1, 0, 0, "LEVEL", N_("pass the review with this level "
+	    "(basic, intermediate, advanced)") },
+	{ "fail", 1, 0, 0, "REASON", N_("fail the review, telling the person "
+	    "why") },
+	{ "save-scans", 1, 0, 0, "DIR", N_("write the person's scans to DIR") },
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
+static const struct optdef opts_appeal[] = {
+	{ "scan", 1, 1, 0, "FILE", N_("a scan of your ID document, JPEG or "
+	    "PNG, at most 1 MB (one to four times)") },
+	{ "id-type", 1, 0, 0, "TYPE", N_("ID document type (default: "
+	    "resident-id)") },
+	{ "note", 1, 0, 0, "TEXT", N_("a note for the administrator") },
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
+static const struct optdef opts_appeal_list[] = {
+	{ "all", 0, 0, 0, NULL, N_("decided appeals too") },
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
+static const struct optdef opts_save_scans[] = {
+	{ "save-scans", 1, 0, 0, "DIR", N_("write the appeal's scans to DIR") },
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
+static const struct optdef opts_members[] = {
+	{ "add", 1, 1, 0, "ACCOUNT", N_("add this person (repeatable)") },
+	{ "remove", 1, 1, 0, "ACCOUNT", N_("remove this person "
+	    "(repeatable)") },
+	{ NULL, 0, 0, 0, NULL, NULL }
+};
+
 /* ---- the dispatch table ---- */
 
 static const struct cmd cmds[] = {
@@ -176,8 +211,13 @@ static const struct cmd cmds[] = {
 	    cmd_app_reject, 0 },
 	{ "realname", "status", "[ACCOUNT]", N_("real-name verification "
 	    "status (default: yours)"), 0, 1, NULL, cmd_realname_status, 0 },
-	{ "realname", "review", "...", N_("review uploaded ID scans "
-	    "(administrators)"), 0, -1, NULL, cmd_ext_realname_review, 1 },
+	{ "realname", "review", "[ACCOUNT]", N_("manual real-name reviews "
+	    "waiting (administrators); with ACCOUNT its identity and scans, "
+	    "--pass LEVEL or --fail REASON decides"), 0, 1, opts_review,
+	    cmd_realname_review, 0 },
+	{ "realname", "verify", "ACCOUNT", N_("run the automatic real-name "
+	    "verification again (administrators)"), 1, 1, NULL,
+	    cmd_realname_verify, 0 },
 	{ "apply", NULL, "ACCOUNT", N_("apply for an account (no login "
 	    "needed); an administrator approves it"), 1, 1, opts_apply,
 	    cmd_apply, 1 },
@@ -186,8 +226,35 @@ static const struct cmd cmds[] = {
 	    opts_forgot, cmd_forgot_password, 1 },
 	{ "forgot", "account", "ID-NUMBER MOBILE", N_("have your account name "
 	    "sent to your mobile"), 2, 2, NULL, cmd_forgot_account, 1 },
-	{ "enterprise", NULL, "...", N_("legal persons: representatives, "
-	    "administrators, handlers"), 0, -1, NULL, cmd_ext_enterprise, 1 },
+	{ "forgot", "appeal", "NAME ID-NUMBER MOBILE", N_("no access to your "
+	    "registered mobile: send your identity and ID scans for an "
+	    "administrator's review; the answer comes to MOBILE"), 3, 3,
+	    opts_appeal, cmd_forgot_appeal, 1 },
+	{ "appeal", "list", "", N_("password appeals waiting for review "
+	    "(administrators)"), 0, 0, opts_appeal_list, cmd_appeal_list, 0 },
+	{ "appeal", "show", "ID", N_("a password appeal with the person's "
+	    "identity; --save-scans DIR writes its scans"), 1, 1,
+	    opts_save_scans, cmd_appeal_show, 0 },
+	{ "appeal", "approve", "ID", N_("approve a password appeal: the "
+	    "server sends a temporary password to the appeal's mobile"), 1, 1,
+	    NULL, cmd_appeal_approve, 0 },
+	{ "appeal", "reject", "ID", N_("reject a password appeal (--reason is "
+	    "required)"), 1, 1, opts_reason, cmd_appeal_reject, 0 },
+	{ "enterprise", "list", "", N_("legal persons, with your roles in "
+	    "them"), 0, 0, NULL, cmd_enterprise_list, 0 },
+	{ "enterprise", "show", "USCC", N_("a legal person: identity, "
+	    "representative, administrators, handlers, authorisations"), 1, 1,
+	    NULL, cmd_enterprise_show, 0 },
+	{ "enterprise", "admins", "USCC", N_("show or change the "
+	    "administrators (the legal representative)"), 1, 1, opts_members,
+	    cmd_enterprise_admins, 0 },
+	{ "enterprise", "handlers", "USCC", N_("show or change the handlers "
+	    "(administrators)"), 1, 1, opts_members, cmd_enterprise_handlers,
+	    0 },
+	{ "enterprise", "license-admins", "USCC", N_("show or change the "
+	    "licence administrators, at most five (the legal "
+	    "representative)"), 1, 1, opts_members,
+	    cmd_enterprise_license_admins, 0 },
 	{ "migrate", NULL, "FILE", N_("import a legacy platform's accounts "
 	    "(CSV or LDIF; docs/migration.md)"), 1, 1, opts_migrate,
 	    cmd_migrate, 0 },

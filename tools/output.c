@@ -126,6 +126,10 @@ static const struct {
 	    NC_("idType", "foreign-permanent-residence") },
 	{ "idType", "passport", NC_("idType", "passport") },
 	{ "idType", "other", NC_("idType", "other") },
+	{ "appealStatus", "review-pending",
+	    NC_("appealStatus", "review-pending") },
+	{ "appealStatus", "approved", NC_("appealStatus", "approved") },
+	{ "appealStatus", "rejected", NC_("appealStatus", "rejected") },
 	/* TRANSLATORS: does a transfer keep the original post (yes/no) */
 	{ "keepOrigin", "TRUE", NC_("keepOrigin", "TRUE") },
 	{ "keepOrigin", "FALSE", NC_("keepOrigin", "FALSE") },

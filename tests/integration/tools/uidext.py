@@ -4,6 +4,7 @@ ldapexop:  uidext.py apply uid=zhangsan sn=张 ...   ->  OID::base64
            uidext.py reset-request IDENTIFIER
            uidext.py reset-confirm IDENTIFIER CODE NEWPASSWORD
            uidext.py recover IDNUMBER MOBILE
+           uidext.py appeal NAME IDTYPE IDNUMBER MOBILE SCANFILE... [--note T]
 """
 import base64
 import sys
@@ -43,6 +44,16 @@ def main(argv):
         oid, value = ARC + "3", seq(*(octets(a) for a in argv[2:5]))
     elif op == "recover":
         oid, value = ARC + "4", seq(*(octets(a) for a in argv[2:4]))
+    elif op == "appeal":
+        args, note = argv[2:], None
+        if "--note" in args:
+            i = args.index("--note")
+            note, args = args[i + 1], args[:i] + args[i + 2:]
+        scans = [tlv(0x04, open(f, "rb").read()) for f in args[4:]]
+        parts = [octets(a) for a in args[:4]] + [seq(*scans)]
+        if note is not None:
+            parts.append(octets(note))
+        oid, value = ARC + "5", seq(*parts)
     elif op == "raw":          # raw OID and hex bytes, for bad input tests
         oid, value = ARC + argv[2], bytes.fromhex(argv[3])
     else:
