@@ -147,15 +147,66 @@ clean:
 
 # make install DESTDIR=... PREFIX=/usr: FHS places (contract section 1).
 # Packagers also set LOCALEDIR=$(PREFIX)/share/locale when building.
+# Everything goes under $(DESTDIR); the host-side parts are installed when
+# their sources exist (agent/, nss_unifiedid/, pam_unifiedid/).
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
+MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
+LIBDIR ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
+PAMDIR ?= $(LIBDIR)/security
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+PAMCONFIGDIR ?= $(PREFIX)/share/pam-configs
+MAN := $(wildcard man/*.[158])
+# the packaged ldapi socket is /run/unifiedid/dirsrv/ldapi: /run/unifiedid
+# itself is root's (the agent's socket and NSS map), see docs/packaging.md
+LDAPI_SED := s|ldapi://%2Frun%2Funifiedid%2Fldapi|ldapi://%2Frun%2Funifiedid%2Fdirsrv%2Fldapi|
 install: all
 	install -D -m 0755 $(B)/unifiedid-dirsrv $(DESTDIR)$(PREFIX)/sbin/unifiedid-dirsrv
 	install -D -m 0755 $(B)/unifiedid $(DESTDIR)$(PREFIX)/bin/unifiedid
 	install -d $(DESTDIR)$(PREFIX)/share/unifiedid/schema
 	install -m 0644 schema/*.schema $(DESTDIR)$(PREFIX)/share/unifiedid/schema/
-	install -D -m 0640 etc/dirsrv.yaml $(DESTDIR)$(SYSCONFDIR)/unifiedid/dirsrv.yaml
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/unifiedid
+	sed '$(LDAPI_SED)' etc/dirsrv.yaml > $(DESTDIR)$(SYSCONFDIR)/unifiedid/dirsrv.yaml
+	chmod 0640 $(DESTDIR)$(SYSCONFDIR)/unifiedid/dirsrv.yaml
+	grep -q '%2Fdirsrv%2Fldapi' $(DESTDIR)$(SYSCONFDIR)/unifiedid/dirsrv.yaml
 	for mo in $(MO); do \
 		l=$${mo#$(B)/locale/}; \
 		install -D -m 0644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$l; \
 	done
+	install -D -m 0644 packaging/systemd/unifiedid-dirsrv.service $(DESTDIR)$(UNITDIR)/unifiedid-dirsrv.service
+	install -D -m 0644 packaging/systemd/unifiedid.sysusers $(DESTDIR)$(SYSUSERSDIR)/unifiedid.conf
+	for m in $(MAN); do \
+		s=$${m##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		sed 's/@VERSION@/$(VERSION)/g' $$m > $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man$$s/$${m#man/}; \
+	done
+ifneq ($(AGENT_SRC),)
+	install -D -m 0755 $(B)/unifiedid-agent $(DESTDIR)$(PREFIX)/sbin/unifiedid-agent
+	install -D -m 0644 packaging/systemd/unifiedid-agent.service $(DESTDIR)$(UNITDIR)/unifiedid-agent.service
+	if [ -f etc/agent.yaml ]; then \
+		install -D -m 0644 etc/agent.yaml $(DESTDIR)$(SYSCONFDIR)/unifiedid/agent.yaml; fi
+endif
+ifneq ($(wildcard nss_unifiedid/*.c),)
+	install -D -m 0644 $(B)/libnss_unifiedid.so.2 $(DESTDIR)$(LIBDIR)/libnss_unifiedid.so.2
+endif
+ifneq ($(wildcard pam_unifiedid/*.c),)
+	install -D -m 0644 $(B)/pam_unifiedid.so $(DESTDIR)$(PAMDIR)/pam_unifiedid.so
+	install -D -m 0644 packaging/pam-configs/unifiedid $(DESTDIR)$(PAMCONFIGDIR)/unifiedid
+endif
+
+# Distribution packages (issue 6, docs/packaging.md).  Each target
+# installs the tools it needs (packaging/deps); the tree stays clean.
+PKGOUT ?= $(B)/packages
+.PHONY: deb rpm deb-test
+deb: deps
+	sh packaging/deps deb
+	sh packaging/build-deb.sh $(PKGOUT)
+rpm: deps
+	sh packaging/deps rpm
+	sh packaging/build-rpm.sh $(PKGOUT)
+deb-test: deb
+	sh packaging/deps deb-test
+	sh packaging/test-deb.sh $(PKGOUT)
