@@ -1,0 +1,114 @@
+/*
+ * nss_initgroups.c - initgroups_dyn: every group of a person (primary
+ * organisation, other active posts' organisations, roles), from the
+ * person's record in the mapped cache or from UA_INITGROUPS.
+ *
+ * glibc semantics: append to (*groupsp)[*start...], leaving out `group`
+ * (the caller adds it) and gids already present; grow the array (and
+ * *size) as needed but never past `limit` when it is positive.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "nss_unifiedid.h"
+#include "nssmap.h"
+
+struct ig_out {
+	gid_t	 skip;
+	long	*start, *size, limit;
+	gid_t	**groupsp;
+};
+
+/* 1: added or already there, 0: the limit is reached, -1: no memory */
+static int
+ig_add(struct ig_out *o, gid_t gid)
+{
+	gid_t	*g = *o->groupsp, *ng;
+	long	 i, nsize;
+
+	if (gid == o->skip)
+		return 1;
+	for (i = 0; i < *o->start; i++)
+		if (g[i] == gid)
+			return 1;
+	if (*o->start == *o->size) {
+		if (o->limit > 0 && *o->size >= o->limit)
+			return 0;
+		nsize = *o->size > 0 ? 2 * *o->size : 16;
+		if (o->limit > 0 && nsize > o->limit)
+			nsize = o->limit;
+		if ((ng = realloc(g, (size_t)nsize * sizeof(*ng))) == NULL)
+			return -1;
+		*o->groupsp = g = ng;
+		*o->size = nsize;
+	}
+	g[(*o->start)++] = gid;
+	return 1;
+}
+
+static enum nss_status
+ig_from_map(struct ig_out *o, const struct nssmap_pw *r, int *errnop)
+{
+	const uint32_t	*gids = nssmap_pw_gids(r);
+	uint32_t	 i;
+	int		 rc;
+
+	for (i = 0; i < r->ngroups; i++) {
+		if ((rc = ig_add(o, gids[i])) == 0)
+			break;
+		if (rc == -1) {
+			*errnop = ENOMEM;
+			return NSS_STATUS_TRYAGAIN;
+		}
+	}
+	return NSS_STATUS_SUCCESS;
+}
+
+/* [gid...] */
+static enum nss_status
+ig_from_rec(struct ig_out *o, const struct ua_rec *rec, int *errnop)
+{
+	uint32_t	i, gid;
+	int		rc;
+
+	for (i = 0; i < rec->n; i++)
+		if (ua_field_u32(&rec->f[i], &gid) == -1)
+			return nu_unavail(errnop);
+	for (i = 0; i < rec->n; i++) {
+		ua_field_u32(&rec->f[i], &gid);
+		if ((rc = ig_add(o, gid)) == 0)
+			break;
+		if (rc == -1) {
+			*errnop = ENOMEM;
+			return NSS_STATUS_TRYAGAIN;
+		}
+	}
+	return NSS_STATUS_SUCCESS;
+}
+
+enum nss_status
+_nss_unifiedid_initgroups_dyn(const char *user, gid_t group, long *start,
+    long *size, gid_t **groupsp, long limit, int *errnop)
+{
+	const struct nssmap_pw	*r;
+	struct nssmap_ref	 ref;
+	struct ig_out		 o = { group, start, size, limit, groupsp };
+	struct ua_rec		 rec = { 0 };
+	enum nss_status		 st;
+
+	if (!nu_name_ok(user))
+		return nu_notfound(errnop);
+	if (nssmap_acquire(&ref) == 0) {
+		if ((r = nssmap_pw_byname(&ref, user)) != NULL) {
+			st = ig_from_map(&o, r, errnop);
+			nssmap_release(&ref);
+			return st;
+		}
+		nssmap_release(&ref);
+	}
+	if ((st = nu_query(UA_INITGROUPS, user, &rec, errnop)) ==
+	    NSS_STATUS_SUCCESS)
+		st = ig_from_rec(&o, &rec, errnop);
+	ua_rec_free(&rec);
+	return st;
+}
