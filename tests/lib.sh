@@ -213,3 +213,111 @@ bail_if_dead() {
 		exit 1
 	fi
 }
+
+# ---- unifiedid-agent (host side) -------------------------------------------
+# For the agent, NSS and PAM tests.  After srv_start (or srv_run):
+#   agent_config [extra yaml lines]  writes $AGENT_CONF: uri $URI (or the
+#                                    list in $AGENT_URIS), base, the demo's
+#                                    host service account ($AGENT_BINDDN,
+#                                    $AGENT_BINDPW; set AGENT_BINDDN= for an
+#                                    anonymous agent), socket $AGENT_SOCK,
+#                                    cache $AGENT_CACHE, short timeouts
+#   agent_start                      starts build/unifiedid-agent -d, waits
+#                                    for its socket and its first full
+#                                    refresh; exports UNIFIEDID_AGENT_SOCKET
+#   agent_stop                       SIGTERM and wait; returns its status
+#   agent_cli ARGS...                the client subcommands on $AGENT_SOCK
+#   agent_wait_refresh               wait (10 s) until status says complete=1
+#   agent_log_clean                  a check: no sanitizer report in the log
+# agent_start makes the EXIT trap kill the agent too; a test with a trap
+# of its own calls _agent_kill in it.
+AGENT="$B/unifiedid-agent"
+AGENT_PID=""
+AGENT_BINDDN=${AGENT_BINDDN-"cn=host-agent,ou=services,$BASE"}
+AGENT_BINDPW=${AGENT_BINDPW-"HostAgent@2024"}
+
+_agent_kill() {
+	if [ -n "$AGENT_PID" ] && kill -0 "$AGENT_PID" 2>/dev/null; then
+		kill -KILL "$AGENT_PID" 2>/dev/null
+		wait "$AGENT_PID" 2>/dev/null
+	fi
+	AGENT_PID=""
+}
+
+agent_config() {
+	AGENT_DIR="$T/agent"
+	AGENT_SOCK="$AGENT_DIR/agent.sock"
+	AGENT_MAP="$AGENT_DIR/nss.map"
+	AGENT_CACHE="$T/agent-cache"
+	AGENT_CONF="$T/agent.yaml"
+	local u
+	{
+		echo "uri:"
+		for u in ${AGENT_URIS:-$URI}; do echo "  - \"$u\""; done
+		echo "base: \"$BASE\""
+		if [ -n "$AGENT_BINDDN" ]; then
+			printf '%s\n' "$AGENT_BINDPW" > "$T/agent.pw"
+			chmod 600 "$T/agent.pw"
+			echo "binddn: \"$AGENT_BINDDN\""
+			echo "bindpw_file: $T/agent.pw"
+		fi
+		echo "cache_dir: $AGENT_CACHE"
+		echo "socket: $AGENT_SOCK"
+		echo "timeout_seconds: 3"
+		echo "retry_seconds: 1"
+		for u in "$@"; do echo "$u"; done
+	} > "$AGENT_CONF"
+}
+
+agent_cli() { "$AGENT" -s "$AGENT_SOCK" "$@"; }
+
+agent_wait_refresh() {
+	local i
+	for i in $(seq 1 100); do
+		agent_cli status 2>/dev/null | grep -qx 'complete=1' && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+agent_start() {
+	trap '_agent_kill; _cleanup' EXIT
+	"$AGENT" -d -f "$AGENT_CONF" serve >> "$T/agent.log" 2>&1 &
+	AGENT_PID=$!
+	export UNIFIEDID_AGENT_SOCKET="$AGENT_SOCK"
+	local i
+	for i in $(seq 1 100); do
+		if [ -S "$AGENT_SOCK" ] && agent_cli status >/dev/null 2>&1; then
+			agent_wait_refresh
+			return 0
+		fi
+		if ! kill -0 "$AGENT_PID" 2>/dev/null; then
+			echo "# agent exited; log:" >&2
+			sed 's/^/# /' "$T/agent.log" | tail -n 20 >&2
+			AGENT_PID=""
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "# agent did not answer within 10 s" >&2
+	return 1
+}
+
+agent_stop() {
+	local rc=0
+	if [ -n "$AGENT_PID" ]; then
+		kill -TERM "$AGENT_PID" 2>/dev/null
+		wait "$AGENT_PID" || rc=$?
+		AGENT_PID=""
+	fi
+	return $rc
+}
+
+agent_log_clean() {
+	if grep -qE "AddressSanitizer|LeakSanitizer|runtime error:" "$T/agent.log" 2>/dev/null; then
+		fail "sanitizer report in the agent log"
+		grep -A25 -E "AddressSanitizer|LeakSanitizer|runtime error:" "$T/agent.log" | sed 's/^/# /' | head -60
+	else
+		ok "no sanitizer report in the agent log"
+	fi
+}

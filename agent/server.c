@@ -1,0 +1,449 @@
+/*
+ * server.c - the agent's unix socket (agent_proto.h): one request per
+ * connection, served by a thread of its own.
+ *
+ * Limits, all checked before any work: at most max_clients connections
+ * at once, and at most a quarter of them (at least 4) from one non-root
+ * uid, so that one local user cannot starve logins (root, i.e. login,
+ * sshd, su) or the other users; a connection over a limit is closed at
+ * once, which the client reads as "unavailable".  The request must
+ * arrive within UA_TIMEOUT_SERVER_MS and within the request limits
+ * (agent_proto.c checks them before allocating).  The caller's uid comes
+ * from SO_PEERCRED; root-only actions answer UA_DENIED to anyone else;
+ * UA_AUTH and UA_PASSWD take a token from the caller's uid's bucket
+ * (auth_rate a minute) or answer UA_BUSY.
+ */
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+#define THREAD_STACK	(1024 * 1024)
+/* the longest a response may take (an enumeration to a slow reader) */
+#define RESPONSE_MAX_MS	(300 * 1000)
+
+struct peer {
+	uid_t		 uid;
+	int		 active;
+	double		 tokens;
+	int64_t		 last_ms;
+	struct peer	*next;
+};
+
+static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 idle_cv = PTHREAD_COND_INITIALIZER;
+static struct peer	*peers;
+static int		 active;
+
+static int admin_status(struct req *);
+static int admin_flush(struct req *);
+
+static const struct action {
+	uint16_t	 action;
+	int		 root;		/* root only */
+	int		 rate;		/* takes a token */
+	uint32_t	 nmin, nmax;	/* argument fields */
+	int		(*fn)(struct req *);
+} actions[] = {
+	{ UA_PW_BYNAME,  0, 0, 1, 1, lookup_pw },
+	{ UA_PW_BYUID,   0, 0, 1, 1, lookup_pw },
+	{ UA_PW_ENUM,    0, 0, 0, 0, lookup_pw_enum },
+	{ UA_GR_BYNAME,  0, 0, 1, 1, lookup_gr },
+	{ UA_GR_BYGID,   0, 0, 1, 1, lookup_gr },
+	{ UA_GR_ENUM,    0, 0, 0, 0, lookup_gr_enum },
+	{ UA_INITGROUPS, 0, 0, 1, 1, lookup_initgroups },
+	{ UA_SP_BYNAME,  1, 0, 1, 1, lookup_sp },
+	{ UA_SP_ENUM,    1, 0, 0, 0, lookup_sp_enum },
+	{ UA_AUTH,       0, 1, 4, 4, auth_auth },
+	{ UA_ACCOUNT,    0, 0, 1, 2, auth_account },
+	{ UA_PASSWD,     0, 1, 3, 3, auth_passwd },
+	{ UA_FLUSH,      1, 0, 0, 1, admin_flush },
+	{ UA_STATUS,     1, 0, 0, 0, admin_status },
+};
+
+static int64_t
+write_deadline(const struct req *q)
+{
+	int64_t	d = ua_deadline(UA_TIMEOUT_SERVER_MS);
+
+	return q->end != 0 && q->end < d ? q->end : d;
+}
+
+int
+reply_rec(struct req *q, const struct ua_field *f, uint32_t n)
+{
+	return ua_write_rec(q->fd, f, n, write_deadline(q));
+}
+
+int
+reply(struct req *q, uint16_t status, const struct ua_field *f, uint32_t n)
+{
+	if (ua_write_header(q->fd, status, write_deadline(q)) == -1)
+		return -1;
+	if (n > 0 && ua_write_rec(q->fd, f, n, write_deadline(q)) == -1)
+		return -1;
+	return ua_write_end(q->fd, write_deadline(q));
+}
+
+static struct peer *
+peer_get(uid_t uid)
+{
+	struct peer	*p;
+
+	for (p = peers; p != NULL; p = p->next)
+		if (p->uid == uid)
+			return p;
+	p = xcalloc(1, sizeof(*p));
+	p->uid = uid;
+	p->tokens = (double)ag.cfg.auth_rate;
+	p->last_ms = (int64_t)now_ms_monotonic();
+	p->next = peers;
+	peers = p;
+	return p;
+}
+
+int
+rate_allow(uid_t uid)
+{
+	struct peer	*p;
+	int64_t		 now = (int64_t)now_ms_monotonic();
+	int		 ok;
+
+	if (ag.cfg.auth_rate == 0)
+		return 1;
+	pthread_mutex_lock(&mu);
+	p = peer_get(uid);
+	p->tokens += (double)(now - p->last_ms) * (double)ag.cfg.auth_rate /
+	    60000.0;
+	if (p->tokens > (double)ag.cfg.auth_rate)
+		p->tokens = (double)ag.cfg.auth_rate;
+	p->last_ms = now;
+	ok = p->tokens >= 1.0;
+	if (ok)
+		p->tokens -= 1.0;
+	pthread_mutex_unlock(&mu);
+	return ok;
+}
+
+/* UA_STATUS (root): [key=value...] */
+static int
+admin_status(struct req *q)
+{
+	struct sv	 s = { 0 };
+	struct ua_field	*f;
+	char		 buf[512];
+	size_t		 users, groups, off;
+	uint32_t	 i;
+	int		 rc;
+
+	ldc_current(buf, sizeof(buf));
+	sv_addf(&s, "server=%.400s", buf);
+	cache_counts(&users, &groups, &off);
+	sv_addf(&s, "entries=%zu", users + groups);
+	sv_addf(&s, "users=%zu", users);
+	sv_addf(&s, "groups=%zu", groups);
+	sv_addf(&s, "offline_hashes=%zu", off);
+	pthread_mutex_lock(&mu);
+	sv_addf(&s, "clients=%d", active);
+	pthread_mutex_unlock(&mu);
+	refresh_status(&s);
+	sv_addf(&s, "version=%s", UNIFIEDID_VERSION);
+	f = xcalloc(s.n, sizeof(*f));
+	for (i = 0; i < s.n; i++)
+		f[i] = ua_str(s.v[i]);
+	rc = reply(q, UA_OK, f, s.n);
+	free(f);
+	sv_free(&s);
+	return rc;
+}
+
+/* UA_FLUSH (root): [] or ["all"] */
+static int
+admin_flush(struct req *q)
+{
+	int	all = q->args.n == 1 && strcmp(q->args.f[0].p, "all") == 0;
+
+	if (q->args.n == 1 && !all)
+		return reply(q, UA_BAD_REQUEST, NULL, 0);
+	if (cache_flush(all) == -1)
+		return reply(q, UA_ERROR, NULL, 0);
+	log_info("cache flushed by uid %u%s", (unsigned)q->uid,
+	    all ? " (with the offline hashes)" : "");
+	refresh_now();
+	return reply(q, UA_OK, NULL, 0);
+}
+
+static void
+serve_one(struct req *q)
+{
+	const struct action	*a = NULL;
+	size_t			 i;
+	int64_t			 deadline = ua_deadline(UA_TIMEOUT_SERVER_MS);
+	uint16_t		 code;
+	int			 rc;
+
+	if (ua_read_header(q->fd, &code, deadline) == -1 ||
+	    ua_read_rec(q->fd, &q->args, &ua_req_limits, deadline) == -1) {
+		log_debug("client uid=%u pid=%d: %s", (unsigned)q->uid,
+		    (int)q->pid, strerror(errno));
+		/* a malformed request gets an answer; a dead one nothing */
+		if (errno == EPROTO || errno == EMSGSIZE)
+			reply(q, UA_BAD_REQUEST, NULL, 0);
+		return;
+	}
+	q->action = code;
+	for (i = 0; i < NELEM(actions); i++)
+		if (actions[i].action == code)
+			a = &actions[i];
+	if (a == NULL || q->args.n < a->nmin || q->args.n > a->nmax) {
+		reply(q, UA_BAD_REQUEST, NULL, 0);
+		rc = UA_BAD_REQUEST;
+	} else if (a->root && q->uid != 0) {
+		reply(q, UA_DENIED, NULL, 0);
+		rc = UA_DENIED;
+	} else if (a->rate && !rate_allow(q->uid)) {
+		reply(q, UA_BUSY, NULL, 0);
+		rc = UA_BUSY;
+	} else
+		rc = a->fn(q);
+	log_debug("uid=%u pid=%d %s: %d", (unsigned)q->uid, (int)q->pid,
+	    ua_action_name(code), rc);
+}
+
+static void *
+conn_main(void *arg)
+{
+	struct req	*q = arg;
+	struct peer	*p;
+
+	q->end = ua_deadline(RESPONSE_MAX_MS);
+	serve_one(q);
+	close(q->fd);
+	ua_rec_free(&q->args);
+	pthread_mutex_lock(&mu);
+	p = peer_get(q->uid);
+	p->active--;
+	if (--active == 0)
+		pthread_cond_broadcast(&idle_cv);
+	pthread_mutex_unlock(&mu);
+	free(q);
+	return NULL;
+}
+
+static void
+accept_one(int lfd, pthread_attr_t *attr)
+{
+	struct ucred	 cr;
+	socklen_t	 len = sizeof(cr);
+	struct req	*q;
+	struct peer	*p;
+	pthread_t	 t;
+	int		 fd, per_uid = (int)ag.cfg.max_clients / 4, ok;
+
+	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) ==
+	    -1)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1) {
+		close(fd);
+		return;
+	}
+	if (per_uid < 4)
+		per_uid = 4;
+	pthread_mutex_lock(&mu);
+	p = peer_get(cr.uid);
+	ok = active < ag.cfg.max_clients && (cr.uid == 0 ||
+	    p->active < per_uid);
+	if (ok) {
+		active++;
+		p->active++;
+	}
+	pthread_mutex_unlock(&mu);
+	if (!ok) {
+		log_debug("uid=%u: too many connections, refused",
+		    (unsigned)cr.uid);
+		close(fd);
+		return;
+	}
+	q = xcalloc(1, sizeof(*q));
+	q->fd = fd;
+	q->uid = cr.uid;
+	q->gid = cr.gid;
+	q->pid = cr.pid;
+	if (pthread_create(&t, attr, conn_main, q) != 0) {
+		log_warn("cannot start a thread: %s", strerror(errno));
+		close(fd);
+		free(q);
+		pthread_mutex_lock(&mu);
+		p->active--;
+		active--;
+		pthread_mutex_unlock(&mu);
+	}
+}
+
+/* the directory of the socket: created 0755 when missing */
+static int
+socket_open(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char		 dir[sizeof(sun.sun_path)], *slash;
+	int		 fd;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+			log_err("%s: %s", dir, strerror(errno));
+			return -1;
+		}
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return -1;
+	/* a socket left by a killed agent: nobody listens, replace it */
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		log_err("%s: another agent is listening", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	unlink(path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    chmod(path, 0666) == -1 || listen(fd, 128) == -1) {
+		log_err("%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+sd_notify_ready(void)
+{
+	const char		*path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un	 sun = { .sun_family = AF_UNIX };
+	socklen_t		 sl;
+	int			 fd;
+
+	if (path == NULL || *path == '\0' ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	memcpy(sun.sun_path, path, strlen(path));
+	if (sun.sun_path[0] == '@')
+		sun.sun_path[0] = '\0';	/* abstract namespace */
+	sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	if (sendto(fd, "READY=1", 7, 0, (struct sockaddr *)&sun, sl) < 0)
+		log_warn("sd_notify: %s", strerror(errno));
+	close(fd);
+}
+
+int
+server_run(int debug)
+{
+	pthread_attr_t	 attr;
+	struct pollfd	 pfd[2];
+	sigset_t	 set;
+	struct timespec	 ts;
+	char		 err[512];
+	int		 lfd = -1, sfd = -1, rc = 1, rc_fail = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	/* every thread inherits the mask; the signals come through sfd */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((sfd = signalfd(-1, &set, SFD_CLOEXEC)) == -1) {
+		log_err("signalfd: %s", strerror(errno));
+		return 1;
+	}
+	umask(022);
+	if (cache_open(ag.cfg.cache_dir, ag.cfg.cache_size, err,
+	    sizeof(err)) == -1) {
+		log_err("%s", err);
+		close(sfd);
+		return 1;
+	}
+	if ((lfd = socket_open(ag.cfg.socket)) == -1 || refresh_start() == -1) {
+		rc = 0;		/* nothing else runs: close everything */
+		rc_fail = 1;
+		goto out;
+	}
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, THREAD_STACK);
+	log_info("unifiedid-agent %s ready on %s (%zu server%s)",
+	    UNIFIEDID_VERSION, ag.cfg.socket, ag.cfg.nuri,
+	    ag.cfg.nuri == 1 ? "" : "s");
+	(void)debug;
+	sd_notify_ready();
+	for (;;) {
+		pfd[0].fd = lfd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = sfd;
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
+			    si.ssi_signo != SIGHUP)
+				break;
+		}
+		if (pfd[0].revents & POLLIN)
+			accept_one(lfd, &attr);
+	}
+	log_info("stopping");
+	ag.stop = 1;
+	close(lfd);
+	lfd = -1;
+	unlink(ag.cfg.socket);
+	/* the clients being served finish (each is bounded in time) */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 10;
+	pthread_mutex_lock(&mu);
+	while (active > 0)
+		if (pthread_cond_timedwait(&idle_cv, &mu, &ts) == ETIMEDOUT)
+			break;
+	rc = active > 0 ? 1 : 0;
+	pthread_mutex_unlock(&mu);
+	refresh_stop();
+	pthread_attr_destroy(&attr);
+out:
+	if (lfd != -1) {
+		close(lfd);
+		unlink(ag.cfg.socket);
+	}
+	if (rc == 0) {
+		/* threads still serving would use them */
+		ldc_pool_close();
+		cache_close();
+	}
+	close(sfd);
+	pthread_mutex_lock(&mu);
+	while (rc == 0 && peers != NULL) {
+		struct peer *p = peers;
+
+		peers = p->next;
+		free(p);
+	}
+	pthread_mutex_unlock(&mu);
+	return rc_fail ? 1 : rc;
+}
