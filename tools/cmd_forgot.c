@@ -379,10 +379,26 @@ cmd_appeal_show(struct args *a)
 static int
 appeal_decide(const char *id, const char *status, const char *reason)
 {
+	static char *attrs[] = { "appealStatus", NULL };
 	struct mods m = { 0 };
+	struct dentry e;
 	char *dn = appeal_dn(id);
+	const char *st;
 	int rc;
 
+	/* when we may read it, say clearly what is wrong; else the server
+	 * decides */
+	if (dir_read(dn, attrs, &e) == LDAP_SUCCESS) {
+		st = dentry_get(&e, "appealStatus");
+		if (st != NULL && strcmp(st, "review-pending") != 0) {
+			out_err(_("appeal %s is not waiting for review "
+			    "(status: %s)"), id, out_value("appealStatus", st));
+			dentry_free(&e);
+			free(dn);
+			return CLI_ERR;
+		}
+		dentry_free(&e);
+	}
 	mods_add(&m, LDAP_MOD_REPLACE, "appealStatus", status);
 	if (reason != NULL)
 		mods_add(&m, LDAP_MOD_REPLACE, "statusReason", reason);
