@@ -370,6 +370,9 @@ check_contains "$OUT" "所属组织" "... column headings"
 zh "$CLI" -D maxiaoyu -y "$T/demo.pw" user show; check_contains "$OUT" "实名状态" "zh_CN: field labels"
 check_contains "$OUT" "人工审核未通过" "... coded values"
 zh "$CLI" -D maxiaoyu -y "$T/demo.pw" --json realname status; check "review-failed" "$(py 'd["status"]')" "zh_CN: JSON keeps the raw values"
+zh "$CLI" appeal --help; check_contains "$OUT" "待审核的密码申诉" "zh_CN: appeal commands"
+zh "$CLI" -D sunli -y "$T/demo.pw" appeal list; check_contains "$OUT" "联系手机" "... table headings"
+zh "$CLI" -D maxiaoyu -y "$T/demo.pw" enterprise list; check_contains "$OUT" "统一社会信用代码" "zh_CN: enterprise list"
 
 # ---- secrets ----
 for p in "$ADMIN_PW" "$PW" 'N3w!Passw0rd' 'Other#Pass99' 'Start#Pass2024' 'Apply#2024pw'; do
