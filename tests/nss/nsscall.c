@@ -22,7 +22,9 @@
  *       one thread, one key: prints "ops_s=N"
  * Build: $CC -O2 -o nsscall tests/nss/nsscall.c -ldl -lpthread
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <grp.h>
@@ -240,13 +242,16 @@ cmd_enum(const char *db)
 	long	n1, n2, e1, e2;
 	char	*a = enumerate(db, 0, &n1, &e1), *b = enumerate(db, 1, &n2, &e2);
 
-	if (n1 != n2 || strcmp(a, b) != 0 || e1 != 0) {
+	int	rc = n1 != n2 || strcmp(a, b) != 0 || e1 != 0;
+
+	if (rc)
 		printf("FAIL %ld entries with a large buffer, %ld with small "
 		    "ones\n", n1, n2);
-		return 1;
-	}
-	printf("ok n=%ld eranges=%ld\n", n1, e2);
-	return 0;
+	else
+		printf("ok n=%ld eranges=%ld\n", n1, e2);
+	free(a);
+	free(b);
+	return rc;
 }
 
 static int
