@@ -320,7 +320,7 @@ auth_passwd(struct req *q)
 {
 	struct ua_rec	 u = { 0 };
 	struct ldc	 c = { NULL, -1, 0 };
-	struct berval	 oldpw, newpw;
+	struct berval	 oldpw, newpw, gen = { 0, NULL };
 	LDAPControl	 ppreq = { LDAP_CONTROL_PASSWORDPOLICYREQUEST,
 	    { 0, NULL }, 0 };
 	LDAPControl	*sctrls[2] = { &ppreq, NULL };
@@ -364,7 +364,12 @@ auth_passwd(struct req *q)
 	oldpw.bv_len = q->args.f[1].len;
 	newpw.bv_val = (char *)(uintptr_t)q->args.f[2].p;
 	newpw.bv_len = q->args.f[2].len;
-	rc = ldap_passwd_s(c.ld, NULL, &oldpw, &newpw, NULL, sctrls, NULL);
+	/* libldap insists on a place for a generated password */
+	rc = ldap_passwd_s(c.ld, NULL, &oldpw, &newpw, &gen, sctrls, NULL);
+	if (gen.bv_val != NULL) {
+		explicit_bzero(gen.bv_val, gen.bv_len);
+		ber_memfree(gen.bv_val);
+	}
 	if (rc != LDAP_SUCCESS) {
 		ldap_get_option(c.ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &d);
 		log_info("passwd %s (uid %u): %s%s%s", name, (unsigned)q->uid,
