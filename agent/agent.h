@@ -233,7 +233,8 @@ int	fetch_user_entry(LDAP *, LDAPMessage *, struct sv *u);
 int	fetch_group_entry(LDAP *, LDAPMessage *, struct sv *g);
 /*
  * Paged subtree search under base: fn is called for every entry; it
- * returns 0 to go on.  Returns 0 or the LDAP result code.
+ * returns 0 to go on, else the search is abandoned
+ * (LDAP_USER_CANCELLED).  Returns 0 or the LDAP result code.
  */
 int	fetch_paged(struct ldc *, const char *filter, char **attrs,
 	    int (*fn)(void *, LDAP *, LDAPMessage *), void *ctx);

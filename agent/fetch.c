@@ -552,8 +552,13 @@ fetch_paged(struct ldc *c, const char *filter, char **attrs,
 				    LDAP_SERVER_DOWN;
 			}
 			if (type == LDAP_RES_SEARCH_ENTRY) {
-				fn(ctx, c->ld, msg);
+				rc = fn(ctx, c->ld, msg);
 				ldap_msgfree(msg);
+				if (rc != 0) {
+					ldap_abandon_ext(c->ld, msgid, NULL,
+					    NULL);
+					return LDAP_USER_CANCELLED;
+				}
 				continue;
 			}
 			if (type != LDAP_RES_SEARCH_RESULT) {

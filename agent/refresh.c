@@ -96,7 +96,7 @@ fr_user(void *p, LDAP *ld, LDAPMessage *e)
 	r->u[r->nu].gid = num(u.v[U_GID]);
 	r->nu++;
 	sv_free(&u);
-	return 0;
+	return ag.stop ? -1 : 0;	/* a stop does not wait for the rest */
 }
 
 static int
@@ -124,7 +124,7 @@ fr_group(void *p, LDAP *ld, LDAPMessage *e)
 		r->nm++;
 	}
 	sv_free(&g);
-	return 0;
+	return ag.stop ? -1 : 0;
 }
 
 static int

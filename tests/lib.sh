@@ -222,6 +222,8 @@ bail_if_dead() {
 #                                    $AGENT_BINDPW; set AGENT_BINDDN= for an
 #                                    anonymous agent), socket $AGENT_SOCK,
 #                                    cache $AGENT_CACHE, short timeouts
+#                                    (timeout_seconds 3, retry_seconds 1,
+#                                    unless given)
 #   agent_start                      starts build/unifiedid-agent -d, waits
 #                                    for its socket and its first full
 #                                    refresh; exports UNIFIEDID_AGENT_SOCKET
@@ -263,8 +265,9 @@ agent_config() {
 		fi
 		echo "cache_dir: $AGENT_CACHE"
 		echo "socket: $AGENT_SOCK"
-		echo "timeout_seconds: 3"
-		echo "retry_seconds: 1"
+		# short defaults, unless the test gives its own
+		case " $* " in *" timeout_seconds:"*) ;; *) echo "timeout_seconds: 3" ;; esac
+		case " $* " in *" retry_seconds:"*) ;; *) echo "retry_seconds: 1" ;; esac
 		for u in "$@"; do echo "$u"; done
 	} > "$AGENT_CONF"
 }
