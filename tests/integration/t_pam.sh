@@ -42,8 +42,11 @@ fi
 check "libc.so.6 libpam.so.0 " "$needed" "links libc and libpam only"
 
 # ---- directory, agent ----
+# max_age_days: 3 gives a password changed here an expiry warning at once
+# (the server warns in the last 7 days); imported ones have no
+# pwdChangedTime and never expire
 srv_config "default_gid: 20000" "password_policy:" "  max_failures: 3" \
-    "  lockout_seconds: 600"
+    "  lockout_seconds: 600" "  max_age_days: 3"
 srv_import "$TOP/etc/demo/demo.ldif" || fail "demo import"
 srv_run || { fail "server starts"; done_testing; exit 1; }
 agent_config "mobile_login: true" "offline_login_days: 7" "auth_rate: 1000"
@@ -232,6 +235,7 @@ pt pamtester uid chenjing chauthtok < <(printf '%s\n' "$PW" 'Budget#Office26' 'B
 check 0 "$RC" "a good new password: changed"
 login chenjing 'Budget#Office26'
 check 0 "$RC" "the new password logs in"
+check_contains "$OUT" "Warning: your password will expire in 3 days." "... with the expiry warning in days (max_age_days 3)"
 login chenjing "$PW"
 check 1 "$RC" "the old one no longer does"
 pt pamtester uid-retry chenjing chauthtok < <(printf '%s\n' 'Budget#Office26' 'short' 'short' 'Budget#Office27' 'Budget#Office27')
@@ -268,6 +272,8 @@ zh pamtester uid caolei acct_mgmt </dev/null
 check_contains "$OUT" "您的账号申请正在等待管理员审核" "zh_CN: pending"
 zh pamtester uid-rn maxiaoyu acct_mgmt </dev/null
 check_contains "$OUT" "您的实名认证等级（未实名）低于本系统要求的等级（中级）" "zh_CN: real-name levels translated too"
+zh pamtester uid chenjing authenticate acct_mgmt < <(printf '%s\n' 'Budget#Office27')
+check_contains "$OUT" "提醒：您的密码将在 3 天后过期。" "zh_CN: the expiry warning (plural form)"
 zh pamtester uid chenjing chauthtok < <(printf '%s\n' 'Budget#Office27')
 check_contains "$OUT" "当前密码：" "zh_CN: the prompt for the current password"
 # LANG alone needs the locale installed: generate one for this test when
