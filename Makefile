@@ -162,6 +162,9 @@ MAN := $(wildcard man/*.[158])
 # the packaged ldapi socket is /run/unifiedid/dirsrv/ldapi: /run/unifiedid
 # itself is root's (the agent's socket and NSS map), see docs/packaging.md
 LDAPI_SED := s|ldapi://%2Frun%2Funifiedid%2Fldapi|ldapi://%2Frun%2Funifiedid%2Fdirsrv%2Fldapi|
+# and the agent's cache is /var/cache/unifiedid (its unit's CacheDirectory),
+# not below the directory server's /var/lib/unifiedid
+AGENTCACHE_SED := s|^cache_dir: /var/lib/unifiedid/agent$$|cache_dir: /var/cache/unifiedid|
 install: all
 	install -D -m 0755 $(B)/unifiedid-dirsrv $(DESTDIR)$(PREFIX)/sbin/unifiedid-dirsrv
 	install -D -m 0755 $(B)/unifiedid $(DESTDIR)$(PREFIX)/bin/unifiedid
@@ -186,8 +189,9 @@ install: all
 ifneq ($(AGENT_SRC),)
 	install -D -m 0755 $(B)/unifiedid-agent $(DESTDIR)$(PREFIX)/sbin/unifiedid-agent
 	install -D -m 0644 packaging/systemd/unifiedid-agent.service $(DESTDIR)$(UNITDIR)/unifiedid-agent.service
-	if [ -f etc/agent.yaml ]; then \
-		install -D -m 0644 etc/agent.yaml $(DESTDIR)$(SYSCONFDIR)/unifiedid/agent.yaml; fi
+	sed '$(AGENTCACHE_SED)' etc/agent.yaml > $(DESTDIR)$(SYSCONFDIR)/unifiedid/agent.yaml
+	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/unifiedid/agent.yaml
+	grep -q '^cache_dir: /var/cache/unifiedid$$' $(DESTDIR)$(SYSCONFDIR)/unifiedid/agent.yaml
 endif
 ifneq ($(wildcard nss_unifiedid/*.c),)
 	install -D -m 0644 $(B)/libnss_unifiedid.so.2 $(DESTDIR)$(LIBDIR)/libnss_unifiedid.so.2
