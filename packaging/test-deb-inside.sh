@@ -87,6 +87,7 @@ check "unifiedid" "$(stat -c %U /proc/$dirsrv_pid 2>&1)" "the daemon runs as uni
 if [ $host = 1 ]; then
 	# --- the agent, NSS and PAM ---
 	check "unifiedid-agent $VERSION" "$(unifiedid-agent --version 2>&1)" "unifiedid-agent --version is VERSION"
+	grep -E '^(passwd|group|shadow|initgroups):' /etc/nsswitch.conf | sed 's/^/# installed: /'
 	grep -q '^passwd:.* unifiedid' /etc/nsswitch.conf && ok "nsswitch.conf: passwd has unifiedid" || fail "nsswitch.conf: passwd"
 	grep -q '^group:.* unifiedid' /etc/nsswitch.conf && ok "nsswitch.conf: group has unifiedid" || fail "nsswitch.conf: group"
 	grep -q 'pam_unifiedid.so' /etc/pam.d/common-auth && ok "common-auth has pam_unifiedid" || fail "common-auth"
@@ -132,6 +133,7 @@ pids=""
 run "apt purges every package" apt-get purge -y -q unifiedid-dirsrv unifiedid-tools unifiedid-common \
 	$( [ $host = 1 ] && echo unifiedid-agent libpam-unifiedid libnss-unifiedid )
 rm -f /etc/pam.d/unifiedid-test
+grep -E '^(passwd|group|shadow|initgroups):' /etc/nsswitch.conf | sed 's/^/# purged: /'
 if diff -u $T/before/nsswitch.conf /etc/nsswitch.conf; then ok "nsswitch.conf is back as it was"; else fail "nsswitch.conf differs after purge"; fi
 pamdiff=0
 for f in $T/before/pam.d/common-*; do
