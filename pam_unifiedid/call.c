@@ -60,18 +60,6 @@ fail:
 	return -1;
 }
 
-/* Whether the agent accepts connections (password PRELIM_CHECK). */
-int
-call_reachable(const struct pu_args *a)
-{
-	int	fd;
-
-	if ((fd = ua_connect(a->socket)) == -1)
-		return 0;
-	close(fd);
-	return 1;
-}
-
 /* A decimal number of seconds, or -1 when empty or not a number. */
 static long long
 call_seconds(const struct ua_field *f)

@@ -83,7 +83,6 @@ const char *args_level_name(int);
 /* call.c */
 int	call_agent(pam_handle_t *, const struct pu_args *, uint16_t,
 	    const struct ua_field *, uint32_t, struct ua_rec *);
-int	call_reachable(const struct pu_args *);
 int	call_account(pam_handle_t *, const struct pu_args *, const char *,
 	    const char *, struct pu_account *);
 void	call_account_free(struct pu_account *);

@@ -91,11 +91,7 @@ pw_prelim(pam_handle_t *pamh, int flags, const struct pu_args *a,
 	int			 st, rc, needed;
 
 	(void)pam_set_data(pamh, PU_DATA_SKIP, NULL, NULL);
-	if (!call_reachable(a)) {
-		pam_syslog(pamh, LOG_ERR, "user=%s: agent not reachable for "
-		    "a password change", user);
-		return PAM_AUTHINFO_UNAVAIL;
-	}
+	/* also the check that the agent is there (-1: PAM_AUTHINFO_UNAVAIL) */
 	st = call_account(pamh, a, user, pu_service(pamh), &acc);
 	if (st == UA_NOTFOUND)
 		return PAM_USER_UNKNOWN;	/* a local user: pam_unix's */

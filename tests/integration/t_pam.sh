@@ -92,6 +92,9 @@ cat > "$T/pam.d/uid-try" <<EOF
 auth required $PAMMODS/pam_set_items.so
 auth required $M nodelay try_first_pass
 EOF
+cat > "$T/pam.d/uid-delay" <<EOF
+auth required $M
+EOF
 # the usual Debian shape: pam_unix first, then the directory
 cat > "$T/pam.d/uid-stack" <<EOF
 auth [success=2 default=ignore] pam_unix.so
@@ -127,6 +130,9 @@ check_contains "$OUT" "successfully authenticated" "... pamtester says so"
 login zhangwei 'Wrong#Pass1'
 check 1 "$RC" "wrong password refused"
 check_contains "$OUT" "Authentication failure" "... PAM_AUTH_ERR"
+pt pamtester uid-delay dengchao authenticate < <(printf '%s\n' 'Wrong#Pass0')
+[ "$MS" -ge 1400 ] && ok "without nodelay a failure waits (pam_fail_delay, ${MS} ms)" ||
+    fail "without nodelay a failure waits (pam_fail_delay; took ${MS} ms)"
 login nosuchperson "$PW"
 check_contains "$OUT" "Authentication failure" "unknown person: PAM_AUTH_ERR at auth"
 pt pamtester uid nosuchperson acct_mgmt </dev/null
@@ -317,6 +323,73 @@ check_contains "$OUT" "Authentication service cannot retrieve authentication inf
 pt pamtester uid lina acct_mgmt </dev/null
 check_contains "$OUT" "Authentication service cannot retrieve authentication info" "agent stopped: the account phase fails closed"
 [ "$MS" -lt 1000 ] && ok "... at once (${MS} ms)" || fail "... at once (took ${MS} ms)"
+
+# ---- a misbehaving agent (a scripted one on its own socket) ----
+# answers by login: busy -> UA_BUSY; badmagic -> not the protocol;
+# short -> an account record without its fields; cut -> no end record
+cat > "$T/fake-agent.py" <<'EOF'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+s.settimeout(30)
+def rd(c, n):
+    b = b""
+    while len(b) < n:
+        x = c.recv(n - len(b))
+        if not x:
+            raise EOFError
+        b += x
+    return b
+def rec(fields):
+    out = struct.pack("!I", len(fields))
+    for f in fields:
+        out += struct.pack("!I", len(f)) + f.encode()
+    return out
+def hdr(st):
+    return struct.pack("!IHH", 0x55494441, 1, st)
+while True:
+    try:
+        c, _ = s.accept()
+    except socket.timeout:
+        break
+    try:
+        rd(c, 8)
+        n, = struct.unpack("!I", rd(c, 4))
+        f = []
+        for i in range(n):
+            l, = struct.unpack("!I", rd(c, 4))
+            f.append(rd(c, l).decode())
+        who = f[0]
+        if who == "busy":
+            c.sendall(hdr(6) + rec([]))
+        elif who == "badmagic":
+            c.sendall(b"HTTP/1.0 400 Bad Request\r\n\r\n")
+        elif who == "short":
+            c.sendall(hdr(0) + rec(["short", "active"]) + rec([]))
+        elif who == "cut":
+            c.sendall(hdr(0) + rec(["cut", "active", "", "basic", "0", ""]))
+    except Exception:
+        pass
+    c.close()
+EOF
+FAKE_SOCK="$T/fake.sock"
+python3 "$T/fake-agent.py" "$FAKE_SOCK" &
+FAKE_PID=$!
+for i in $(seq 1 50); do [ -S "$FAKE_SOCK" ] && break; sleep 0.1; done
+sed "s|socket=$SOCK|socket=$FAKE_SOCK|" "$T/pam.d/uid" > "$T/pam.d/uid-fake"
+pt pamtester uid-fake busy authenticate < <(printf '%s\n' "$PW")
+check_contains "$OUT" "Have exhausted maximum number of retries for service" "agent rate limit (UA_BUSY): PAM_MAXTRIES"
+check_contains "$OUT" "Too many login attempts" "... with a message"
+pt pamtester uid-fake badmagic authenticate < <(printf '%s\n' "$PW")
+check_contains "$OUT" "Authentication service cannot retrieve authentication info" "an answer that is not the protocol: PAM_AUTHINFO_UNAVAIL"
+pt pamtester uid-fake short acct_mgmt </dev/null
+check_contains "$OUT" "Authentication service cannot retrieve authentication info" "an account record without its fields: PAM_AUTHINFO_UNAVAIL (not success)"
+pt pamtester uid-fake cut acct_mgmt </dev/null
+check_contains "$OUT" "Authentication service cannot retrieve authentication info" "an answer cut short: PAM_AUTHINFO_UNAVAIL (not success)"
+[ "$MS" -lt 1000 ] && ok "... at once (${MS} ms)" || fail "... at once (took ${MS} ms)"
+kill "$FAKE_PID" 2>/dev/null
+wait "$FAKE_PID" 2>/dev/null
 
 # ---- secrets ----
 for p in "$PW" 'Wrong#Pass' 'Reset#Pass2026' 'Fresh#Start2026' 'onlylowercase' 'Budget#Office'; do
