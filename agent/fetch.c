@@ -227,8 +227,9 @@ fetch_group_entry(LDAP *ld, LDAPMessage *e, struct sv *g)
 
 /*
  * One search with the service pool, retried once on another server when
- * the first one is gone.  fn sees every entry.  0 or an LDAP code; -1
- * when no server answers.
+ * the first one is gone.  fn sees every entry; sizelimit 0 pages through
+ * all of them, otherwise at most sizelimit are read (enough to tell one
+ * from several).  0 or an LDAP code; -1 when no server answers.
  */
 static int
 search(const char *filter, char **attrs, int sizelimit,
@@ -243,6 +244,23 @@ search(const char *filter, char **attrs, int sizelimit,
 		if ((c = ldc_pool_get()) == NULL)
 			return -1;
 		res = NULL;
+		if (sizelimit == 0) {
+			/* a person's groups may be more than the server's
+			 * size limit: page them (RFC 2696) */
+			rc = fetch_paged(c, filter, attrs, fn, ctx);
+			if (ldc_is_down(rc)) {
+				ldc_pool_put(c, 1);
+				rc = -1;
+				continue;
+			}
+			if (rc == LDAP_NO_SUCH_OBJECT)
+				rc = LDAP_SUCCESS;
+			else if (rc != LDAP_SUCCESS)
+				log_warn("search %s: %s", filter,
+				    ldap_err2string(rc));
+			ldc_pool_put(c, 0);
+			return rc;
+		}
 		rc = ldap_search_ext_s(c->ld, ag.cfg.base, LDAP_SCOPE_SUBTREE,
 		    filter, attrs, 0, NULL, NULL, &tv, sizelimit, &res);
 		if (ldc_is_down(rc)) {

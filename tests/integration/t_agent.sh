@@ -15,7 +15,8 @@ PY=/usr/bin/python3
 chmod 711 "$T"
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
-srv_config "default_gid: 20000"
+# size_limit below what some answers need: the agent must page
+srv_config "default_gid: 20000" "size_limit: 10"
 srv_import "$TOP/etc/demo/demo.ldif" || fail "demo import"
 srv_run || { fail "server starts"; done_testing; exit 1; }
 
@@ -81,6 +82,14 @@ homeDirectory: /home/newcomer
 userPassword: $P
 EOF
 out=$(agent_cli lookup passwd newcomer); check_contains "$out" "newcomer:x:19999:20000:" "new person found by a cold lookup"
+# more groups than the server's size_limit (10), looked up cold: paged
+for i in $(seq 1 12); do
+	printf 'dn: cn=team%s,ou=roles,%s\nobjectClass: groupOfNames\nobjectClass: posixGroup\nobjectClass: unifiedIdRole\ncn: team%s\ngidNumber: %s\nmember: uid=newcomer,ou=people,%s\n\n' \
+	    "$i" "$BASE" "$i" $((30000 + i)) "$BASE"
+done | aadd >/dev/null 2>&1
+out=$(agent_cli lookup initgroups newcomer)
+check "newcomer 20000 $(seq -s ' ' 30001 30012)" "$out" "cold initgroups: every one of 12 roles beyond the size limit, in gid order"
+out=$(agent_cli account newcomer); check_contains "$out" "groups=team1,team2,team3," "account: role names (the primary gid 20000 has no group)"
 out=$(agent_cli lookup passwd gone1 2>&1); check_contains "$out" "notfound" "negative answer for gone1"
 aadd >/dev/null 2>&1 <<EOF
 dn: uid=gone1,ou=people,$BASE
