@@ -376,6 +376,7 @@ EOF
 FAKE_SOCK="$T/fake.sock"
 python3 "$T/fake-agent.py" "$FAKE_SOCK" &
 FAKE_PID=$!
+trap 'kill "$FAKE_PID" 2>/dev/null; _agent_kill; _cleanup' EXIT
 for i in $(seq 1 50); do [ -S "$FAKE_SOCK" ] && break; sleep 0.1; done
 sed "s|socket=$SOCK|socket=$FAKE_SOCK|" "$T/pam.d/uid" > "$T/pam.d/uid-fake"
 pt pamtester uid-fake busy authenticate < <(printf '%s\n' "$PW")
