@@ -657,9 +657,8 @@ struct appeal {
 static int
 appeal_decode(struct op *op, const struct berval *reqv, struct appeal *ap)
 {
-	struct berval copy = { reqv->bv_len, arena_memdup(&op->arena,
-	    reqv->bv_val, reqv->bv_len) };
-	BerElement *ber = ber_init(&copy);
+	/* ber_init copies the request */
+	BerElement *ber = ber_init((struct berval *)(uintptr_t)reqv);
 	ber_len_t len;
 	ber_tag_t tag;
 	char *last;
@@ -677,8 +676,21 @@ appeal_decode(struct op *op, const struct berval *reqv, struct appeal *ap)
 		ok = ber_scanf(ber, "m", &ap->note) != LBER_ERROR;
 	if (ok && ber_scanf(ber, /*{*/ "}") == LBER_ERROR)
 		ok = 0;
+	/* the values point into ber's own copy of the request: keep them */
+	if (ok) {
+		struct berval *v[] = { &ap->name, &ap->idtype, &ap->idnumber,
+		    &ap->mobile, &ap->note };
+		size_t i;
+
+		for (i = 0; i < NELEM(v); i++)
+			v[i]->bv_val = arena_memdup(&op->arena, v[i]->bv_val ?
+			    v[i]->bv_val : "", v[i]->bv_len);
+		for (i = 0; i < ap->nscans; i++)
+			ap->scans[i].bv_val = arena_memdup(&op->arena,
+			    ap->scans[i].bv_val, ap->scans[i].bv_len);
+	}
 	if (ber != NULL)
-		ber_free(ber, 0);
+		ber_free(ber, 1);
 	return ok ? 0 : -1;
 }
 
