@@ -49,6 +49,8 @@ PIC_CFLAGS = $(filter-out -fPIE,$(ALL_CFLAGS)) -fPIC -fvisibility=hidden \
 LDFLAGS_SO := -shared -Wl,-z,relro,-z,now -Wl,--as-needed
 ifneq ($(SAN),1)
 LDFLAGS_SO += -Wl,-z,defs
+else
+LDFLAGS_SO += -fsanitize=address,undefined
 endif
 ifneq ($(AGENT_SRC),)
 all: $(B)/unifiedid-agent
@@ -113,6 +115,12 @@ update-po:
 	    --package-name=unifiedid --package-version=$(VERSION) \
 	    --msgid-bugs-address= --sort-by-file -o po/unifiedid.pot $(sort $(TOOLS_SRC))
 	for p in $(PO); do msgmerge --quiet --update --backup=none $$p po/unifiedid.pot; done
+	xgettext --from-code=UTF-8 --language=C --keyword=msg_show:4 \
+	    --keyword=msg_show_plural:4,5 --keyword=msg_prompt:1 --keyword=N_ \
+	    --add-comments=TRANSLATORS: --package-name=unifiedid \
+	    --package-version=$(VERSION) --msgid-bugs-address= --sort-by-file \
+	    -o po/unifiedid-pam.pot $(sort $(wildcard pam_unifiedid/*.c))
+	for p in $(wildcard po/*-pam.po); do msgmerge --quiet --update --backup=none $$p po/unifiedid-pam.pot; done
 
 $(B)/tests/%: tests/unit/%.c $(B)/libcore.a
 	@mkdir -p $(dir $@)
