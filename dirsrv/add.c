@@ -111,6 +111,7 @@ add_entry(struct op *op, MDB_txn *txn, struct entry *e, const char **text,
 	    ((rc = workflow_validate(op, NULL, e, text)) != LDAP_SUCCESS ||
 	    (rc = workflow_enterprise(op, txn, NULL, e, text)) !=
 	    LDAP_SUCCESS ||
+	    (rc = workflow_legacy(op, txn, NULL, e, text)) != LDAP_SUCCESS ||
 	    (rc = workflow_post_add(op, txn, e, text)) != LDAP_SUCCESS))
 		return rc;
 	if ((rc = write_check_entry(&op->arena, srv->schema, e, text)) !=

@@ -567,6 +567,8 @@ int	workflow_person_after(struct op *, MDB_txn *, const struct entry *old,
 	    const struct entry *e);
 int	workflow_post_add(struct op *, MDB_txn *, struct entry *,
 	    const char **text);
+int	workflow_legacy(struct op *, MDB_txn *, const struct entry *old,
+	    const struct entry *, const char **text);
 int	workflow_validate(struct op *, const struct entry *old,
 	    const struct entry *e, const char **text);
 int	workflow_enterprise(struct op *, MDB_txn *, const struct entry *old,

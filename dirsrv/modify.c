@@ -359,6 +359,8 @@ ldap_modify(struct op *op, MDB_txn *txn)
 	if ((rc = workflow_validate(op, &old, e, &m.text)) != LDAP_SUCCESS ||
 	    (rc = workflow_enterprise(op, txn, &old, e, &m.text)) !=
 	    LDAP_SUCCESS ||
+	    (rc = workflow_legacy(op, txn, &old, e, &m.text)) !=
+	    LDAP_SUCCESS ||
 	    (rc = workflow_person_modify(op, &old, e, &m.text)) !=
 	    LDAP_SUCCESS ||
 	    (rc = workflow_post_modify(op, txn, &old, e, &m.text)) !=

@@ -150,6 +150,14 @@ ldap_modrdn(struct op *op, MDB_txn *txn)
 			a = entry_add_attr(&op->arena, e, avas[i].at, NULL);
 		attr_add_value(&op->arena, a, &avas[i].val, &nv);
 	}
+	/* the new RDN value obeys the same rules as a modify of it: a
+	 * credit code is checked, and an enterprise renamed to a new uscc
+	 * is verified again (R12) */
+	if ((code = workflow_validate(op, &old, e, &text)) != LDAP_SUCCESS ||
+	    (code = workflow_enterprise(op, txn, &old, e, &text)) !=
+	    LDAP_SUCCESS ||
+	    (code = workflow_legacy(op, txn, &old, e, &text)) != LDAP_SUCCESS)
+		goto fail;
 	if ((code = write_check_entry(&op->arena, srv->schema, e, &text)) !=
 	    LDAP_SUCCESS)
 		goto fail;

@@ -838,6 +838,50 @@ workflow_validate(struct op *op, const struct entry *old,
 	return LDAP_SUCCESS;
 }
 
+/*
+ * R14: an old platform name is bound to one person only, or an old-name
+ * bind could not tell whose it is.  New legacyUid values of e must not be
+ * held by another entry (an old name may equal someone's current uid:
+ * that is the WP_ collision rule, not a conflict).
+ */
+int
+workflow_legacy(struct op *op, MDB_txn *txn, const struct entry *old,
+    const struct entry *e, const char **text)
+{
+	struct attrtype *at = at_named("legacyUid");
+	struct attr *a;
+	struct idl ids = { 0 };
+	size_t k, i;
+	int rc;
+
+	if (at == NULL || (a = entry_find(e, at)) == NULL ||
+	    (old != NULL && same_values(old, e, "legacyUid")))
+		return LDAP_SUCCESS;
+	for (k = 0; k < a->nv; k++) {
+		rc = index_eq(&srv->store, txn, at, &a->nvals[k], &ids);
+		if (rc == -1)
+			return LDAP_SUCCESS;	/* not indexed: cannot tell */
+		if (rc != 0) {
+			*text = "legacyUid: cannot check the old name";
+			return LDAP_OTHER;
+		}
+		for (i = 0; i < ids.n; i++)
+			if (old == NULL || ids.ids[i] != old->id) {
+				char *t = arena_alloc(&op->arena, 200);
+
+				snprintf(t, 200, "legacyUid: %.*s is already "
+				    "bound to another account",
+				    (int)(a->vals[k].bv_len < 64 ?
+				    a->vals[k].bv_len : 64), a->vals[k].bv_val);
+				*text = t;
+				idl_free(&ids);
+				return LDAP_CONSTRAINT_VIOLATION;
+			}
+		idl_free(&ids);
+	}
+	return LDAP_SUCCESS;
+}
+
 /* ---- enterprises (R11, R12) ---- */
 
 /*

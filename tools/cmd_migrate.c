@@ -660,7 +660,7 @@ mig_has_value(const struct dentry *e, const char *attr, const char *v)
  */
 static int
 mig_lookup(struct mig *m, struct mrec *r, const char *wp, int *done,
-    int *old_taken, int *wp_taken)
+    int *old_taken, int *wp_taken, char **bound_to)
 {
 	static char *attrs[] = { "uid", "legacyUid", "cn", NULL };
 	struct dlist l = { 0 };
@@ -672,6 +672,7 @@ mig_lookup(struct mig *m, struct mrec *r, const char *wp, int *done,
 	int rc;
 
 	*done = *old_taken = *wp_taken = 0;
+	*bound_to = NULL;
 	buf_printf(&f, "(&(objectClass=unifiedIdPerson)(|(uid=%s)(uid=%s)"
 	    "(legacyUid=%s)(legacyUid=%s)))", eo, ew, eo, ew);
 	free(eo);
@@ -693,6 +694,10 @@ mig_lookup(struct mig *m, struct mrec *r, const char *wp, int *done,
 		if (mig_has_value(e, "uid", r->v[F_ACCOUNT]) ||
 		    mig_has_value(e, "legacyUid", r->v[F_ACCOUNT]))
 			*old_taken = 1;
+		if (mig_has_value(e, "legacyUid", r->v[F_ACCOUNT]) &&
+		    *bound_to == NULL)
+			*bound_to = dentry_get(e, "uid") ?
+			    xstrdup(dentry_get(e, "uid")) : dir_account(e->dn);
 		if (mig_has_value(e, "uid", wp) ||
 		    mig_has_value(e, "legacyUid", wp))
 			*wp_taken = 1;
@@ -843,13 +848,14 @@ mig_apply(struct mig *m, struct mrec *r)
 {
 	struct buf b = { 0 };
 	char *wp, *pdn = NULL, *postdn = NULL, *why = NULL, *text;
+	char *bound_to = NULL;
 	int rc, done, old_taken, wp_taken, step = 0;
 
 	buf_printf(&b, "WP_%s", r->v[F_ACCOUNT]);
 	wp = xstrdup(buf_cstr(&b));
 	buf_free(&b);
-	if ((rc = mig_lookup(m, r, wp, &done, &old_taken, &wp_taken)) !=
-	    LDAP_SUCCESS) {
+	if ((rc = mig_lookup(m, r, wp, &done, &old_taken, &wp_taken,
+	    &bound_to)) != LDAP_SUCCESS) {
 		text = mig_ldap_text(rc);
 		mig_note(r, R_FAILED, "%s", text);
 		free(text);
@@ -858,6 +864,15 @@ mig_apply(struct mig *m, struct mrec *r)
 	if (done) {
 		mig_note(r, R_SKIPPED, _("already migrated (account %s)"),
 		    r->account);
+		rc = 0;
+		goto out;
+	}
+	/* an old name binds one person only (the server enforces it): a
+	 * second legacy account of that name is for an administrator to
+	 * sort out, not for a WP_ account that could never use it */
+	if (bound_to != NULL) {
+		mig_note(r, R_FAILED, _("old name %s is already bound to "
+		    "account %s"), r->v[F_ACCOUNT], bound_to);
 		rc = 0;
 		goto out;
 	}
@@ -926,6 +941,7 @@ out:
 	free(wp);
 	free(pdn);
 	free(postdn);
+	free(bound_to);
 	return rc;
 }
 

@@ -206,5 +206,20 @@ d = json.load(open(sys.argv[1]))
 assert d["kind"] == "enterprise" and d["uscc"] == "91320500MA20LN3K0P"
 assert d["regionType"] == "hk-macao-taiwan" and d["representative"]["uid"] == "chenjianguo"
 PY
+# a rename to a new credit code is a key-field change too (R12)
+ldapmodrdn -x -H "$URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -r "$E2" "uscc=91320500MA20LN3K1X" >"$T/out" 2>&1
+check 19 "$?" "a rename to a credit code with a wrong check character is refused (constraintViolation)"
+check_contains "$(cat "$T/out")" "uscc:" "... and the server names the field"
+check "verified advanced" "$(est "$E2")" "... the enterprise is unchanged"
+ldapmodrdn -x -H "$URI" -D "$ADMIN_DN" -w "$ADMIN_PW" -r "$E2" "uscc=91320500MA20LN3K1T" >"$T/out" 2>&1
+check 0 "$?" "the enterprise is renamed to a new valid credit code"
+E3="uscc=91320500MA20LN3K1T,ou=enterprises,$BASE"
+for i in $(seq 1 50); do [ "$(est "$E3")" = "verifying none" ] || break; sleep 0.1; done
+check "verified advanced" "$(est "$E3")" "... verified again under the new code"
+python3 - "$T/request.json" <<'PY' && ok "the verifier got the new credit code" || fail "the verifier got the new credit code"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["uscc"] == "91320500MA20LN3K1T", d["uscc"]
+PY
 srv_stop; check 0 $? "clean stop"
 done_testing

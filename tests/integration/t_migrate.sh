@@ -2,6 +2,7 @@
 # Legacy accounts (R14, docs/migration.md): `unifiedid migrate` from CSV
 # and LDIF against the demo directory (which has uid zhangwei, liuyang and
 # WP_liuyang, and legacyUid xinghe_admin on chenjianguo): WP_ on a taken
+# uid, an error on an old name already bound (legacyUid is unique),
 # name, an error when WP_ is taken too, idempotent reruns, bad records
 # with their line numbers, --strict, --dry-run, posts and a unit account's
 # enterprise; old {SSHA}/{SSHA512} hashes bind and become yescrypt; the
@@ -109,13 +110,14 @@ check_contains "$(printf '%s\n' "$OUT" | grep '^3 ')" "WP_zhangwei" "... and pre
 
 admin --json migrate "$T/a.csv"; check 1 "$RC" "migrate with bad records: exit 1"
 check "False" "$(py 'd["dryRun"]')" "... JSON report, not a dry run"
-check "5 7 0" "$(py 'd["imported"], d["failed"], d["skipped"]')" "... 5 imported, 7 failed"
+check "4 8 0" "$(py 'd["imported"], d["failed"], d["skipped"]')" "... 4 imported, 8 failed"
 rec() { py "[r for r in d['records'] if r['legacyUid'] == '$1'][0]['$2']"; }
 check "imported m_alice" "$(rec m_alice result) $(rec m_alice account)" "a free old name keeps it as the account"
 check "WP_zhangwei" "$(rec zhangwei account)" "an old name that is someone's uid: WP_ + old name (seed 003)"
-check "WP_xinghe_admin" "$(rec xinghe_admin account)" "an old name that is someone's legacyUid: WP_ too"
-check "failed" "$(rec liuyang result)" "liuyang and WP_liuyang both taken: failed"
-check_contains "$(rec liuyang message)" "both liuyang and WP_liuyang are taken" "... says so"
+check "failed" "$(rec xinghe_admin result)" "an old name that is already someone's legacyUid: failed (one person per old name)"
+check_contains "$(rec xinghe_admin message)" "old name xinghe_admin is already bound to account chenjianguo" "... names the account that holds it"
+check "failed" "$(rec liuyang result)" "liuyang, bound to WP_liuyang already (seed 003's case): failed"
+check_contains "$(rec liuyang message)" "old name liuyang is already bound to account WP_liuyang" "... says so"
 check "5" "$(rec liuyang line)" "... with its line number"
 check "imported" "$(rec m_unit result)" "a unit account with a new credit code"
 check_contains "$(rec m_unit message)" "legal representative of $USCC" "... is its legal representative"
@@ -147,13 +149,29 @@ check "uid=chenjianguo,$PEOPLE" "$(attr "uscc=91320500MA1XK7Q29R,ou=enterprises,
 
 # ---- the same file again: nothing new, the migrated ones skipped ----
 admin --json migrate "$T/a.csv"; check 1 "$RC" "rerun: exit 1 (the bad records are still bad)"
-check "0 5 7" "$(py 'd["imported"], d["skipped"], d["failed"]')" "... 0 imported, 5 skipped"
+check "0 4 8" "$(py 'd["imported"], d["skipped"], d["failed"]')" "... 0 imported, 4 skipped"
 check_contains "$(rec zhangwei message)" "already migrated (account WP_zhangwei)" "... names the account"
 check 1 "$(count "(legacyUid=zhangwei)")" "... no second WP_ account"
-grep -v -e m_badmob -e m_noname -e m_md5 -e m_badid -e m_noorg -e liuyang -e m_rep "$T/a.csv" > "$T/good.csv"
+grep -v -e xinghe_admin -e m_badmob -e m_noname -e m_md5 -e m_badid -e m_noorg -e liuyang -e m_rep "$T/a.csv" > "$T/good.csv"
 admin migrate "$T/good.csv"; check 0 "$RC" "rerun of the good records: exit 0"
 check_contains "$OUT" "0 imported" "... imports nothing"
-check_contains "$OUT" "5 skipped" "... skips all 5"
+check_contains "$OUT" "4 skipped" "... skips all 4"
+
+# ---- OLD and WP_OLD both someone's account: the record fails ----
+aadd >/dev/null 2>&1 <<EOF
+dn: uid=WP_lina,$PEOPLE
+objectClass: inetOrgPerson
+objectClass: posixAccount
+objectClass: unifiedIdPerson
+uid: WP_lina
+cn: 李娜二
+sn: 李
+EOF
+check 0 "$?" "a person WP_lina exists"
+printf '%s\nlina,李娜旧,,,,,,,,,,,,\n' "$HDR" > "$T/both.csv"
+admin migrate "$T/both.csv"; check 1 "$RC" "lina and WP_lina both taken: exit 1"
+check_contains "$OUT" "both lina and WP_lina are taken" "... says so"
+check 0 "$(count "(legacyUid=lina)")" "... and binds nobody to the old name"
 
 # ---- CSV syntax errors: nothing of the file is imported ----
 printf '%s\nm_q1,甲,,,,,,,,,,,,\nm_q2,"乙,,,,,,,,,,,,\nm_q3,丙,,,,,,,,,,,,\n' "$HDR" > "$T/open.csv"
@@ -274,7 +292,7 @@ check "dn:uid=zhoujie,$PEOPLE" "$(whoami_as "uid=zhoujie_hrss,$PEOPLE" 'Demo@202
 check_contains "$(tail -n 2 "$T/audit.log")" "\"dn\":\"uid=zhoujie_hrss,$PEOPLE\",\"result\":0" "the audit log has the old-name bind"
 check_contains "$(whoami_as "uid=m_bob,$PEOPLE" 'wrong')" "Invalid credentials (49)" "a wrong password with the old name fails"
 check_contains "$(attr "uid=bob_new,$PEOPLE" pwdFailureTime)" "Z" "... and counts against the person (lockout)"
-check_contains "$(whoami_as "uid=xinghe_admin,$PEOPLE" 'Demo@2024pass')" "Invalid credentials (49)" "an old name two people hold logs in nobody"
+check "dn:uid=chenjianguo,$PEOPLE" "$(whoami_as "uid=xinghe_admin,$PEOPLE" 'Demo@2024pass')" "the old name a migration could not take still logs in its one holder"
 check_contains "$(whoami_as "uid=m_bob,ou=orgs,$BASE" "$OLDPW")" "Invalid credentials (49)" "old names only under ou=people"
 unknown=$(whoami_as "uid=no_such_one,$PEOPLE" "$OLDPW")
 srv_stop
@@ -288,6 +306,25 @@ srv_stop
 srv_config
 srv_run || fail "server restarts without legacy_login_until"
 check "$unknown" "$(whoami_as "uid=m_bob,$PEOPLE" "$OLDPW")" "without legacy_login_until old names do not log in"
+
+# ---- an old name belongs to one person only (the server enforces it) ----
+amodify >"$T/lu.out" 2>&1 <<EOF
+dn: uid=WP_zhangwei,$PEOPLE
+changetype: modify
+add: legacyUid
+legacyUid: m_bob
+EOF
+check 19 "$?" "a second person cannot take an old name already bound (constraintViolation)"
+check_contains "$(cat "$T/lu.out")" "legacyUid: m_bob is already bound" "... and the server says why"
+check "m_bob" "$(attr "uid=bob_new,$PEOPLE" legacyUid)" "... the first binding is unchanged"
+amodify >"$T/lu.out" 2>&1 <<EOF
+dn: uid=bob_new,$PEOPLE
+changetype: modify
+replace: legacyUid
+legacyUid: m_bob
+legacyUid: m_bob_second
+EOF
+check 0 "$?" "the same person may keep its old name and add another"
 
 # ---- nothing secret was printed ----
 check_not_contains "$(cat "$T/all-output")" "$SSHA" "no {SSHA} hash in any output"
