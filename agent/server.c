@@ -330,28 +330,6 @@ socket_open(const char *path)
 	return fd;
 }
 
-static void
-sd_notify_ready(void)
-{
-	const char		*path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un	 sun = { .sun_family = AF_UNIX };
-	socklen_t		 sl;
-	int			 fd;
-
-	if (path == NULL || *path == '\0' ||
-	    strlen(path) >= sizeof(sun.sun_path))
-		return;
-	memcpy(sun.sun_path, path, strlen(path));
-	if (sun.sun_path[0] == '@')
-		sun.sun_path[0] = '\0';	/* abstract namespace */
-	sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return;
-	if (sendto(fd, "READY=1", 7, 0, (struct sockaddr *)&sun, sl) < 0)
-		log_warn("sd_notify: %s", strerror(errno));
-	close(fd);
-}
-
 int
 server_run(int debug)
 {
@@ -392,7 +370,7 @@ server_run(int debug)
 	    UNIFIEDID_VERSION, ag.cfg.socket, ag.cfg.nuri,
 	    ag.cfg.nuri == 1 ? "" : "s");
 	(void)debug;
-	sd_notify_ready();
+	sd_notify_msg("READY=1");
 	for (;;) {
 		pfd[0].fd = lfd;
 		pfd[0].events = POLLIN;

@@ -22,6 +22,9 @@ void	log_msg(enum log_level, const char *fmt, ...)
 #define log_debug(...)	do { if (log_verbosity >= LOG_L_DEBUG) \
 				log_msg(LOG_L_DEBUG, __VA_ARGS__); } while (0)
 
+/* sdnotify.c: a state line ("READY=1") to systemd when $NOTIFY_SOCKET is set */
+void	sd_notify_msg(const char *);
+
 /* xmalloc.c: abort on allocation failure (the daemon cannot go on) */
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

@@ -479,28 +479,6 @@ drop_privileges(const char *user, char *err, size_t errlen)
 	return 0;
 }
 
-static void
-sd_notify_ready(void)
-{
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	socklen_t sl;
-	int fd;
-
-	if (path == NULL || *path == '\0' ||
-	    strlen(path) >= sizeof(sun.sun_path))
-		return;
-	memcpy(sun.sun_path, path, strlen(path));
-	if (sun.sun_path[0] == '@')
-		sun.sun_path[0] = '\0';	/* abstract namespace */
-	sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return;
-	if (sendto(fd, "READY=1", 7, 0, (struct sockaddr *)&sun, sl) < 0)
-		log_warn("sd_notify: %s", strerror(errno));
-	close(fd);
-}
-
 int
 server_run(struct config *cfg, struct schema *schema)
 {
@@ -577,7 +555,7 @@ server_run(struct config *cfg, struct schema *schema)
 
 	log_info("unifiedid-dirsrv %s ready: suffix %s, %d workers",
 	    UNIFIEDID_VERSION, cfg->suffix, srv->nworkers);
-	sd_notify_ready();
+	sd_notify_msg("READY=1");
 	for (;;) {
 		char sig = 0;
 		fd_set rfds;
