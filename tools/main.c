@@ -315,7 +315,11 @@ main_help(void)
 	for (i = 0; i < NELEM(cmds); i++) {
 		main_synopsis(&cmds[i], syn, sizeof(syn));
 		printf("  ");
-		out_pad(syn, 30);
+		/* a long synopsis gets its own line, like getopt help */
+		if (out_width(syn) >= 30)
+			printf("%s\n%32s", syn, "");
+		else
+			out_pad(syn, 30);
 		printf("%s\n", _(cmds[i].summary));
 	}
 	putchar('\n');
@@ -361,7 +365,11 @@ main_help_group(const char *group)
 			continue;
 		main_synopsis(&cmds[i], syn, sizeof(syn));
 		printf("  ");
-		out_pad(syn, 30);
+		/* a long synopsis gets its own line, like getopt help */
+		if (out_width(syn) >= 30)
+			printf("%s\n%32s", syn, "");
+		else
+			out_pad(syn, 30);
 		printf("%s\n", _(cmds[i].summary));
 	}
 }
