@@ -167,21 +167,16 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 PAMCONFIGDIR ?= $(PREFIX)/share/pam-configs
 MAN := $(wildcard man/*.[158])
-# the packaged ldapi socket is /run/unifiedid/dirsrv/ldapi: /run/unifiedid
-# itself is root's (the agent's socket and NSS map), see docs/packaging.md
-LDAPI_SED := s|ldapi://%2Frun%2Funifiedid%2Fldapi|ldapi://%2Frun%2Funifiedid%2Fdirsrv%2Fldapi|
-# and the agent's cache is /var/cache/unifiedid (its unit's CacheDirectory),
-# not below the directory server's /var/lib/unifiedid
-AGENTCACHE_SED := s|^cache_dir: /var/lib/unifiedid/agent$$|cache_dir: /var/cache/unifiedid|
+# the ldapi socket is /run/unifiedid/dirsrv/ldapi and the agent's cache
+# /var/cache/unifiedid: /run/unifiedid itself (the agent's socket and NSS
+# map) and the offline hashes stay root's (docs/packaging.md)
 install: all
 	install -D -m 0755 $(B)/unifiedid-dirsrv $(DESTDIR)$(PREFIX)/sbin/unifiedid-dirsrv
 	install -D -m 0755 $(B)/unifiedid $(DESTDIR)$(PREFIX)/bin/unifiedid
 	install -d $(DESTDIR)$(PREFIX)/share/unifiedid/schema
 	install -m 0644 schema/*.schema $(DESTDIR)$(PREFIX)/share/unifiedid/schema/
 	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/unifiedid
-	sed '$(LDAPI_SED)' etc/dirsrv.yaml > $(DESTDIR)$(SYSCONFDIR)/unifiedid/dirsrv.yaml
-	chmod 0640 $(DESTDIR)$(SYSCONFDIR)/unifiedid/dirsrv.yaml
-	grep -q '%2Fdirsrv%2Fldapi' $(DESTDIR)$(SYSCONFDIR)/unifiedid/dirsrv.yaml
+	install -m 0640 etc/dirsrv.yaml $(DESTDIR)$(SYSCONFDIR)/unifiedid/dirsrv.yaml
 	for mo in $(MO); do \
 		l=$${mo#$(B)/locale/}; \
 		install -D -m 0644 $$mo $(DESTDIR)$(PREFIX)/share/locale/$$l; \
@@ -197,9 +192,7 @@ install: all
 ifneq ($(AGENT_SRC),)
 	install -D -m 0755 $(B)/unifiedid-agent $(DESTDIR)$(PREFIX)/sbin/unifiedid-agent
 	install -D -m 0644 packaging/systemd/unifiedid-agent.service $(DESTDIR)$(UNITDIR)/unifiedid-agent.service
-	sed '$(AGENTCACHE_SED)' etc/agent.yaml > $(DESTDIR)$(SYSCONFDIR)/unifiedid/agent.yaml
-	chmod 0644 $(DESTDIR)$(SYSCONFDIR)/unifiedid/agent.yaml
-	grep -q '^cache_dir: /var/cache/unifiedid$$' $(DESTDIR)$(SYSCONFDIR)/unifiedid/agent.yaml
+	install -m 0644 etc/agent.yaml $(DESTDIR)$(SYSCONFDIR)/unifiedid/agent.yaml
 endif
 ifneq ($(wildcard nss_unifiedid/*.c),)
 	install -D -m 0644 $(B)/libnss_unifiedid.so.2 $(DESTDIR)$(LIBDIR)/libnss_unifiedid.so.2

@@ -380,7 +380,7 @@ config_load(const char *path, struct agent_config *cfg, char *err,
 	if (cfg->socket == NULL)
 		cfg->socket = xstrdup(UA_DEFAULT_SOCKET);
 	if (cfg->cache_dir == NULL)
-		cfg->cache_dir = xstrdup("/var/lib/unifiedid/agent");
+		cfg->cache_dir = xstrdup("/var/cache/unifiedid");
 	if (cfg->map == NULL) {
 		len = strlen(cfg->socket) + sizeof(NSSMAP_FILE) + 2;
 		cfg->map = xmalloc(len);

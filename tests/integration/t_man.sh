@@ -24,6 +24,7 @@ fi
 # every command of the CLI's help has its .TP entry in unifiedid(1)
 page=$(sed 's/\\-/-/g' man/unifiedid.1)
 "$B/unifiedid" --help 2>/dev/null | sed -n '/^Commands:/,/^$/p' | tail -n +2 |
+    grep '^  [^ ]' |	# not the summaries of long synopses (their own line)
     awk 'NF { if ($2 ~ /^[a-z][a-z-]*$/) print $1 " " $2; else print $1 }' | sort -u > "$T/cmds"
 [ -s "$T/cmds" ] || fail "no commands in unifiedid --help"
 missing=""
