@@ -159,6 +159,20 @@ flags_of(char *buf, size_t len, const struct ua_rec *u, int pp_err,
 	return buf;
 }
 
+/*
+ * Spend what checking a password costs (one yescrypt with the default
+ * parameters), against a hash no password matches.
+ */
+static void
+auth_equalize(const char *pw)
+{
+	static const char dummy[] = "{CRYPT}$y$j9T$U7zQUw3qwUynE1dshZWhS1$"
+	    "p.dSDEv9MdeIJdKoRL83OzUD34M2gvVx7uHz36YtRcD";
+	int	rehash;
+
+	(void)pw_verify(pw, strlen(pw), dummy, sizeof(dummy) - 1, &rehash);
+}
+
 /* UA_AUTH: [login, password, service, rhost] */
 int
 auth_auth(struct req *q)
@@ -179,6 +193,9 @@ auth_auth(struct req *q)
 	auth_resolve(login, name, sizeof(name));
 	rc = lookup_user(name, 0, 1, &u, &live);
 	if (rc == 1) {
+		/* as long as a wrong password takes: no telling by time
+		 * whether the account exists */
+		auth_equalize(pw);
 		log_info("auth %s (uid %u, %s): unknown account", name,
 		    (unsigned)q->uid, q->args.f[2].p);
 		rc = reply(q, UA_AUTH_FAILED, NULL, 0);

@@ -469,7 +469,7 @@ static void
 test_packaged(void)
 {
 	static const char *const lis[] = { "ldap://127.0.0.1:389",
-	    "ldapi://%2Frun%2Funifiedid%2Fldapi", NULL };
+	    "ldapi://%2Frun%2Funifiedid%2Fdirsrv%2Fldapi", NULL };
 	struct config	 cfg;
 	char		 err[256], *text, *all;
 	FILE		*fp;
