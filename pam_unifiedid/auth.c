@@ -227,6 +227,13 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 	/* what an earlier pam_authenticate on this handle said is void */
 	(void)pam_set_data(pamh, PU_DATA_AUTH, NULL, NULL);
 	(void)pam_get_item(pamh, PAM_AUTHTOK, &preset);
+	/* use_first_pass never asks: no earlier password, no login
+	 * (pam_unix does the same) */
+	if (a.use_first_pass && preset == NULL) {
+		DEBUG(pamh, &a, "use_first_pass and no password from an "
+		    "earlier module");
+		return PAM_AUTH_ERR;
+	}
 	for (again = 0;; again = 1) {
 		rc = auth_get_password(pamh, &a, again, &pw);
 		if (rc != PAM_SUCCESS || pw == NULL)

@@ -151,6 +151,12 @@ check 0 "$RC" "use_first_pass takes the earlier module's password"
 check_not_contains "$OUT" "Password:" "... and does not ask"
 pt env PAM_AUTHTOK='Wrong#Pass1' pamtester uid-first lina authenticate </dev/null
 check_contains "$OUT" "Authentication failure" "use_first_pass: a wrong one fails without asking"
+cat > "$T/pam.d/uid-first-alone" <<EOF
+auth required $M nodelay use_first_pass
+EOF
+pt pamtester uid-first-alone lina authenticate < <(printf '%s\n' "$PW")
+check_contains "$OUT" "Authentication failure" "use_first_pass with no earlier password fails"
+check_not_contains "$OUT" "Password:" "... without asking (as pam_unix)"
 pt env PAM_AUTHTOK='Wrong#Pass1' pamtester uid-try lina authenticate < <(printf '%s\n' "$PW")
 check 0 "$RC" "try_first_pass: a wrong earlier password, then asks"
 check_contains "$OUT" "Password:" "... the prompt shown"
