@@ -213,6 +213,24 @@ int	ua_read_rec(int fd, struct ua_rec *r, const struct ua_limits *lim,
 void	ua_rec_free(struct ua_rec *r);
 
 /*
+ * A buffered reader for long responses (enumerations): reads ahead as
+ * much as the socket holds, so that a stream of small records costs a
+ * system call per buffer, not per record.  Zero-initialise, set fd; the
+ * reader owns everything read from fd after that (do not mix with
+ * ua_read_rec on the same fd).  Records are decoded under lim as with
+ * ua_read_rec; the buffer grows for a record larger than it, within lim.
+ * ua_reader_free() frees the buffer (it does not close fd).
+ */
+struct ua_reader {
+	int	 fd;
+	char	*buf;
+	size_t	 cap, len, off;
+};
+int	ua_reader_rec(struct ua_reader *rd, struct ua_rec *r,
+	    const struct ua_limits *lim, int64_t deadline);
+void	ua_reader_free(struct ua_reader *rd);
+
+/*
  * Client convenience: connect, send action with its fields, read the
  * status header.  Returns the fd positioned at the first result record
  * with *status set, or -1 with errno (the caller treats any -1 as

@@ -142,9 +142,10 @@ nu_query_id(uint16_t action, uint32_t id, struct ua_rec *rec, int *errnop)
 static void
 nu_enum_close(struct nu_enum *e)
 {
-	if (e->fd != -1)
-		close(e->fd);
-	e->fd = -1;
+	if (e->rd.fd != -1)
+		close(e->rd.fd);
+	e->rd.fd = -1;
+	e->rd.len = e->rd.off = 0;
 	e->pending = 0;
 }
 
@@ -164,14 +165,16 @@ nu_enum_end(struct nu_enum *e)
 	nu_enum_close(e);
 	e->done = 0;
 	ua_rec_free(&e->rec);
+	ua_reader_free(&e->rd);
 	pthread_mutex_unlock(&e->lock);
 }
 
 /*
  * With e->lock held: make e->rec the next record of the stream (the one
  * kept back when it did not fit, or a new one).  The connection is made
- * by the first call after setXXent; every record read has its own
- * deadline, so a long enumeration is never cut short while it moves.
+ * by the first call after setXXent; the stream is read ahead in large
+ * chunks (ua_reader); every record has its own deadline, so a long
+ * enumeration is never cut short while it moves.
  */
 enum nss_status
 nu_enum_next(struct nu_enum *e, int *errnop)
@@ -182,10 +185,10 @@ nu_enum_next(struct nu_enum *e, int *errnop)
 		return NSS_STATUS_SUCCESS;
 	if (e->done)
 		return nu_notfound(errnop);
-	if (e->fd == -1) {
-		e->fd = ua_call(NULL, e->action, NULL, 0, &st,
+	if (e->rd.fd == -1) {
+		e->rd.fd = ua_call(NULL, e->action, NULL, 0, &st,
 		    ua_deadline(UA_TIMEOUT_LOOKUP_MS));
-		if (e->fd == -1) {
+		if (e->rd.fd == -1) {
 			e->done = 1;
 			return nu_unavail(errnop);
 		}
@@ -195,7 +198,7 @@ nu_enum_next(struct nu_enum *e, int *errnop)
 			return nu_status(st, errnop);
 		}
 	}
-	if (ua_read_rec(e->fd, &e->rec, &ua_resp_limits,
+	if (ua_reader_rec(&e->rd, &e->rec, &ua_resp_limits,
 	    ua_deadline(UA_TIMEOUT_LOOKUP_MS)) == -1) {
 		nu_enum_close(e);
 		e->done = 1;

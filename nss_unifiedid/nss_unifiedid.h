@@ -41,14 +41,14 @@ struct nu_buf {
 struct nu_enum {
 	pthread_mutex_t	 lock;
 	uint16_t	 action;
-	int		 fd;		/* -1: not streaming */
+	struct ua_reader rd;		/* rd.fd -1: not streaming */
 	int		 done;		/* the end was reached (or an error) */
 	int		 pending;	/* rec holds a record not yet returned */
 	struct ua_rec	 rec;
 };
 
-#define NU_ENUM_INIT(act) { PTHREAD_MUTEX_INITIALIZER, (act), -1, 0, 0, \
-	{ 0, NULL, NULL, 0, 0 } }
+#define NU_ENUM_INIT(act) { PTHREAD_MUTEX_INITIALIZER, (act), \
+	{ -1, NULL, 0, 0, 0 }, 0, 0, { 0, NULL, NULL, 0, 0 } }
 
 /* nss_common.c */
 int		 nu_name_ok(const char *);

@@ -4,7 +4,8 @@
  * written into a socketpair whose other end is then closed, and read as
  * both sides read it: a request (ua_read_header, one record within the
  * request limits) and a response (header, records within small limits
- * until the empty record).  Invariants: every decoded field is
+ * until the empty record), with ua_read_rec and with the buffered
+ * ua_reader_rec.  Invariants: every decoded field is
  * NUL-terminated at its length with no NUL inside, the field count is
  * within the limit, and the decoder never blocks past its deadline.
  * Seeds (corpus/agent_proto): requests and responses of each kind as
@@ -102,6 +103,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			check_rec(&r, &small);
 		}
+	}
+	close(fd);
+
+	/* the same through the buffered reader (enumerations) */
+	if ((fd = feed(data, size)) == -1) {
+		ua_rec_free(&r);
+		return 0;
+	}
+	if (ua_read_header(fd, &code, ua_deadline(1000)) == 0) {
+		struct ua_reader rd = { fd, NULL, 0, 0, 0 };
+
+		for (i = 0; i < 10000; i++) {
+			if (ua_reader_rec(&rd, &r, &small, ua_deadline(1000)) == -1) {
+				if (errno == ETIMEDOUT)
+					FAIL("reader timed out on a closed socket\n");
+				break;
+			}
+			if (r.n == 0)
+				break;
+			check_rec(&r, &small);
+		}
+		ua_reader_free(&rd);
 	}
 	close(fd);
 	ua_rec_free(&r);

@@ -68,11 +68,22 @@ nss() {
 	LD_LIBRARY_PATH="$B" LD_PRELOAD="$PRELOAD" "$@" 2>>"$T/client.err"
 }
 ge() { nss getent -s unifiedid "$@"; }
+clients_clean() {	# a check: no sanitizer report from a client
+	if grep -qE "AddressSanitizer|runtime error:|LeakSanitizer" "$T/client.err" 2>/dev/null; then
+		fail "sanitizer report from a client"
+		grep -A20 -E "AddressSanitizer|runtime error:|LeakSanitizer" "$T/client.err" | head -40 | sed 's/^/# /'
+	else
+		ok "no sanitizer report from a client"
+	fi
+}
 call() { ASAN_OPTIONS=detect_leaks=1 nss "$T/nsscall" "$MOD" "$@"; }
 ms() { date +%s%3N; }
+# sanitized builds are several times slower: their limits are 4 times
+SLOW=1
+[ "${UNIFIEDID_ASAN:-}" = 1 ] && SLOW=4
 within() {	# within LIMIT_MS: the step timed by t0 and t1 took less
-	local d=$((t1 - t0))
-	if [ "$d" -lt "$1" ]; then ok "... in $d ms"; else fail "... in $d ms (limit $1 ms)"; fi
+	local d=$((t1 - t0)) lim=$(($1 * SLOW))
+	if [ "$d" -lt "$lim" ]; then ok "... in $d ms"; else fail "... in $d ms (limit $lim ms)"; fi
 }
 
 fa_start() {	# fa_start [-m] ARGS...: the fake agent; waits for its socket
@@ -336,7 +347,15 @@ agent_log_clean
 
 # ---- part 2b: scale with the real agent -------------------------------------
 # bench/nss/gen-data: 100 000 people, "allstaff" with all of them as
-# members, user000001 in 2000 roles and 2 organisations
+# members, user000001 in 2000 roles and 2 organisations.  Not under ASan:
+# the sanitized server and agent take many minutes over the import and
+# the first refresh (part 1c covers the module's large records there).
+if [ "${UNIFIEDID_ASAN:-}" = 1 ]; then
+	echo "# part 2b (100 000 people through dirsrv and the agent) skipped under ASan"
+	clients_clean
+	done_testing
+	exit
+fi
 srv_stop
 rm -rf "$DATA"
 python3 "$TOP/bench/nss/gen-data" -n 100000 -r 2000 -o "$T/scale" >/dev/null ||
@@ -347,7 +366,7 @@ check 0 "$rc" "import of 100 000 people ($((t1 - t0)) ms)"
 srv_run || { fail "server starts with the scale data"; done_testing; exit 1; }
 AGENT_BINDDN="$ADMIN_DN" AGENT_BINDPW="$ADMIN_PW"
 rm -rf "$AGENT_CACHE"
-agent_config
+agent_config "timeout_seconds: 60"
 t0=$(ms)
 agent_up || { fail "agent starts (scale)"; done_testing; exit 1; }
 for i in $(seq 1 60); do agent_wait_refresh && break; done
@@ -370,8 +389,5 @@ fi
 agent_stop; check 0 $? "agent stops cleanly (scale)"
 agent_log_clean
 
-if grep -qE "AddressSanitizer|runtime error:|LeakSanitizer" "$T/client.err" 2>/dev/null; then
-	fail "sanitizer report from a client"
-	grep -A20 -E "AddressSanitizer|runtime error:|LeakSanitizer" "$T/client.err" | head -40 | sed 's/^/# /'
-fi
+clients_clean
 done_testing
