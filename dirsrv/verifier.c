@@ -240,16 +240,16 @@ v_parse(char *line, struct answer *a)
 	} else if (strncmp(line, "failed ", 7) == 0 && line[7] != '\0' &&
 	    strlen(line + 7) < 512 && v_text_ok(line + 7)) {
 		a->outcome = V_FAILED;
-		snprintf(a->reason, sizeof(a->reason), "%s", line + 7);
+		snprintf(a->reason, sizeof(a->reason), "%.511s", line + 7);
 		return;
 	} else if (strcmp(line, "unsupported") == 0 ||
 	    (strncmp(line, "unsupported ", 12) == 0 &&
 	    strlen(line + 12) < 400 && v_text_ok(line + 12))) {
 		a->outcome = V_UNSUPPORTED;
 		snprintf(a->reason, sizeof(a->reason), "automatic verification "
-		    "does not cover this document%s%s; upload scans of it for "
+		    "does not cover this document%s%.399s; upload scans of it for "
 		    "a manual review", line[11] ? ": " : "",
-		    line[11] ? line + 12 : "");
+		    line[11] ? line + 12 : "");	/* < 400 bytes: checked */
 		return;
 	}
 	v_error(a, "the automatic verifier gave no valid answer; an "
