@@ -146,6 +146,8 @@ size_t	 table_rows(const struct table *);
 void	 table_print(const struct table *);
 void	 table_json(const struct table *);
 void	 table_free(struct table *);
+/* JSON, the table, or the line empty when it has no rows; then frees it */
+void	 table_done(struct table *, const char *empty);
 
 void	 json_obj(void);
 void	 json_end_obj(void);

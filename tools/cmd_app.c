@@ -78,14 +78,7 @@ cmd_app_list(struct args *a)
 		strlist_free(&orgs);
 		dlist_free(&posts);
 	}
-	if (cli.json) {
-		table_json(t);
-		json_done();
-	} else if (table_rows(t) == 0)
-		printf("%s\n", _("No applications are waiting."));
-	else
-		table_print(t);
-	table_free(t);
+	table_done(t, _("No applications are waiting."));
 	dlist_free(&people);
 	return CLI_OK;
 }

@@ -155,14 +155,7 @@ cmd_enterprise_list(struct args *a)
 		strlist_free(&rep);
 		strlist_free(&mine);
 	}
-	if (cli.json) {
-		table_json(t);
-		json_done();
-	} else if (table_rows(t) == 0)
-		printf("%s\n", _("No enterprises."));
-	else
-		table_print(t);
-	table_free(t);
+	table_done(t, _("No enterprises."));
 	dlist_free(&l);
 	free(base);
 	return CLI_OK;

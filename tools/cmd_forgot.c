@@ -281,14 +281,7 @@ cmd_appeal_list(struct args *a)
 		free(acct);
 		free(when);
 	}
-	if (cli.json) {
-		table_json(t);
-		json_done();
-	} else if (table_rows(t) == 0)
-		printf("%s\n", _("No appeals are waiting."));
-	else
-		table_print(t);
-	table_free(t);
+	table_done(t, _("No appeals are waiting."));
 	dlist_free(&l);
 	return CLI_OK;
 }

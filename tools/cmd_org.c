@@ -363,7 +363,7 @@ cmd_org_admins(struct args *a)
 	struct org *found;
 	struct dentry e;
 	struct table *t;
-	char *acc;
+	char *acc, none[512];
 	size_t i;
 	int rc;
 
@@ -402,14 +402,9 @@ cmd_org_admins(struct args *a)
 				dentry_free(&e);
 			free(acc);
 		}
-	if (cli.json) {
-		table_json(t);
-		json_done();
-	} else if (table_rows(t) == 0)
-		printf(_("%s (%s) has no administrators.\n"), o->name, o->code);
-	else
-		table_print(t);
-	table_free(t);
+	snprintf(none, sizeof(none), _("%s (%s) has no administrators."),
+	    o->name, o->code);
+	table_done(t, none);
 	return CLI_OK;
 }
 

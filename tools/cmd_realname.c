@@ -157,14 +157,7 @@ realname_pending(void)
 		table_cell(t, l.v[i].dn);
 		free(when);
 	}
-	if (cli.json) {
-		table_json(t);
-		json_done();
-	} else if (table_rows(t) == 0)
-		printf("%s\n", _("No real-name reviews are waiting."));
-	else
-		table_print(t);
-	table_free(t);
+	table_done(t, _("No real-name reviews are waiting."));
 	dlist_free(&l);
 	return CLI_OK;
 }

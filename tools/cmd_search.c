@@ -76,6 +76,7 @@ cmd_search(struct args *a)
 	    "organisations", "title", "telephoneNumber", "mobile", "mail" };
 	const char *heads[NELEM(keys)];
 	const char *text = args_pos(a, 0);
+	char none[512];
 	struct dlist people = { 0 };
 	struct strlist orgs = { 0 };
 	struct table *t;
@@ -125,14 +126,8 @@ cmd_search(struct args *a)
 		free(title);
 		strlist_free(&orgs);
 	}
-	if (cli.json) {
-		table_json(t);
-		json_done();
-	} else if (table_rows(t) == 0)
-		printf(_("Nobody matches \"%s\".\n"), text);
-	else
-		table_print(t);
-	table_free(t);
+	snprintf(none, sizeof(none), _("Nobody matches \"%s\"."), text);
+	table_done(t, none);
 	dlist_free(&people);
 	return CLI_OK;
 }

@@ -95,14 +95,7 @@ cmd_transfer_list(struct args *a)
 		free(parent);
 		free(acc);
 	}
-	if (cli.json) {
-		table_json(t);
-		json_done();
-	} else if (table_rows(t) == 0)
-		printf("%s\n", _("No transfer or leave requests are waiting."));
-	else
-		table_print(t);
-	table_free(t);
+	table_done(t, _("No transfer or leave requests are waiting."));
 	dlist_free(&posts);
 	return CLI_OK;
 }

@@ -361,6 +361,23 @@ table_rows(const struct table *t)
 	return t->nrows;
 }
 
+/*
+ * The end of a listing command: the table as JSON, or printed, or the
+ * line empty when it has no rows; then the table is freed.
+ */
+void
+table_done(struct table *t, const char *empty)
+{
+	if (cli.json) {
+		table_json(t);
+		json_done();
+	} else if (table_rows(t) == 0)
+		printf("%s\n", empty);
+	else
+		table_print(t);
+	table_free(t);
+}
+
 void
 table_print(const struct table *t)
 {
