@@ -342,15 +342,17 @@ mode_hot(int threads, double secs, double warm)
 
 enum { S_INITGR, S_GRGID, S_ENUM };
 
-/* one call; returns the count (groups, members, entries) or -1 */
+/* one call, its time in *ms (the module's functions only, not the
+ * counting); returns the count (groups, members, entries) or -1 */
 static long
-single(int kind, const char *user, gid_t gid, struct buf *b)
+single(int kind, const char *user, gid_t gid, struct buf *b, double *ms)
 {
 	long start, size, i, n;
 	gid_t *groups;
 	struct group gr;
 	struct passwd pw;
 	struct key k = { 0 };
+	double t0;
 	int e = 0, st;
 	enum nss_status s;
 
@@ -361,7 +363,9 @@ single(int kind, const char *user, gid_t gid, struct buf *b)
 			return -1;
 		groups[0] = gid;	/* as glibc's initgroups does */
 		start = 1;
+		t0 = now();
 		s = f_initgr(user, gid, &start, &size, &groups, -1, &e);
+		*ms = (now() - t0) * 1e3;
 		if (s != NSS_STATUS_SUCCESS && s != NSS_STATUS_NOTFOUND) {
 			free(groups);
 			fprintf(stderr, "nssbench: initgroups_dyn(%s): status %d"
@@ -378,7 +382,10 @@ single(int kind, const char *user, gid_t gid, struct buf *b)
 		return n;
 	case S_GRGID:
 		k.gid = gid;
-		if (lookup(K_GRGID, &k, NULL, &gr, b, &st) != 1) {
+		t0 = now();
+		i = lookup(K_GRGID, &k, NULL, &gr, b, &st);
+		*ms = (now() - t0) * 1e3;
+		if (i != 1) {
 			fprintf(stderr, "nssbench: getgrgid(%ld): status %d\n",
 			    (long)gid, st);
 			return -1;
@@ -387,6 +394,7 @@ single(int kind, const char *user, gid_t gid, struct buf *b)
 			;
 		return n;
 	default:
+		t0 = now();
 		f_setpwent(0);
 		n = 0;
 		for (;;) {
@@ -401,6 +409,7 @@ single(int kind, const char *user, gid_t gid, struct buf *b)
 			n++;
 		}
 		f_endpwent();
+		*ms = (now() - t0) * 1e3;
 		if (s != NSS_STATUS_NOTFOUND && s != NSS_STATUS_SUCCESS) {
 			fprintf(stderr, "nssbench: getpwent_r: status %d errno %d"
 			    " after %ld entries\n", s, e, n);
@@ -414,25 +423,21 @@ static int
 mode_single(int kind, const char *user, gid_t gid, double secs, int reps)
 {
 	struct buf b = { 0 };
-	double *lat = calloc((size_t)reps + 1, sizeof(double)), t0, first,
+	double *lat = calloc((size_t)reps + 1, sizeof(double)), first = 0,
 	    start;
 	long c, c0;
 	int n = 0;
 
 	if (lat == NULL || grow(&b) != 0)
 		die("%s", "out of memory");
-	t0 = now();
-	c0 = single(kind, user, gid, &b);
-	first = (now() - t0) * 1e3;
+	c0 = single(kind, user, gid, &b, &first);
 	if (c0 < 0) {
 		printf("RESULT first_ms=%.3f reps=0 p50_ms=0 count=-1\n", first);
 		return 1;
 	}
 	start = now();
 	while (n < reps && now() - start < secs) {
-		t0 = now();
-		c = single(kind, user, gid, &b);
-		lat[n++] = (now() - t0) * 1e3;
+		c = single(kind, user, gid, &b, &lat[n++]);
 		if (c != c0) {
 			fprintf(stderr, "nssbench: count changed: %ld then %ld\n",
 			    c0, c);
