@@ -31,6 +31,9 @@ _cleanup() {
 		kill -KILL "$SRV_PID" 2>/dev/null
 		wait "$SRV_PID" 2>/dev/null
 	fi
+	# and any daemon of this test a subshell started (its configuration
+	# lives in $T, unique to the test): nothing may outlive it
+	pkill -KILL -f -- "-f $T/" 2>/dev/null
 	rm -rf "$T"
 }
 trap _cleanup EXIT
