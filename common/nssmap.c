@@ -260,27 +260,47 @@ nm_pw_ok(const struct nssmap_pw *pw)
 	return nm_str_ok(s, pw->shell_len);
 }
 
-/* The name, then nmem non-empty NUL-terminated members filling exactly
- * members_len bytes. */
+/* How many NUL bytes p[0..len) holds, eight at a time (a hot getgrgid
+ * of a big organisation checks thousands of bytes). */
+static uint64_t
+nm_count_nul(const unsigned char *p, size_t len)
+{
+	const uint64_t	lo7 = 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t	w, n = 0;
+	size_t		i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		/* the high bit of each byte of the result: that byte was 0 */
+		n += (uint64_t)__builtin_popcountll(~(((w & lo7) + lo7) | w |
+		    lo7));
+	}
+	for (; i < len; i++)
+		n += p[i] == 0;
+	return n;
+}
+
+/*
+ * The name, then nmem NUL-terminated members filling exactly members_len
+ * bytes: the block starts with a name (not a NUL), ends with a NUL and
+ * holds nmem NULs.  Walking the members from the start is then bounded:
+ * every string ends inside the block.  (Two NULs in a row would be an
+ * empty member: harmless, and the agent never writes one.)
+ */
 static int
 nm_gr_ok(const struct nssmap_gr *gr)
 {
 	uint64_t	 need = sizeof(*gr) + (uint64_t)gr->name_len + 1 +
 			    gr->members_len;
-	const char	*m, *end, *z;
-	uint32_t	 n = 0;
+	const unsigned char *m;
 
 	if (need > gr->rec_size || !nm_str_ok(nssmap_gr_name(gr), gr->name_len))
 		return 0;
-	m = nssmap_gr_members(gr);
-	end = m + gr->members_len;
-	while (m < end) {
-		if (*m == '\0' || (z = memchr(m, '\0', (size_t)(end - m))) == NULL)
-			return 0;
-		m = z + 1;
-		n++;
-	}
-	return n == gr->nmem;
+	if (gr->members_len == 0)
+		return gr->nmem == 0;
+	m = (const unsigned char *)nssmap_gr_members(gr);
+	return m[0] != 0 && m[gr->members_len - 1] == 0 &&
+	    nm_count_nul(m, gr->members_len) == gr->nmem;
 }
 
 static const struct nssmap_header *

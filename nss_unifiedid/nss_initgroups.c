@@ -13,24 +13,69 @@
 #include "nss_unifiedid.h"
 #include "nssmap.h"
 
+/*
+ * The gids already in the array (and the one to skip) in a small open
+ * hash set: a person in thousands of groups costs O(n), not O(n^2).
+ * (gid_t)-1 is never a group (setgroups refuses it): the empty slot.
+ */
+#define IG_EMPTY	((gid_t)-1)
+
 struct ig_out {
 	gid_t	 skip;
 	long	*start, *size, limit;
 	gid_t	**groupsp;
+	gid_t	*set;
+	size_t	 mask;
 };
+
+static uint32_t
+ig_hash(gid_t gid)
+{
+	return nssmap_hash_id((uint32_t)gid);
+}
+
+/* 1: gid was new and is now in the set, 0: it was there already */
+static int
+ig_set_add(struct ig_out *o, gid_t gid)
+{
+	size_t	i;
+
+	for (i = ig_hash(gid) & o->mask; o->set[i] != IG_EMPTY;
+	    i = (i + 1) & o->mask)
+		if (o->set[i] == gid)
+			return 0;
+	o->set[i] = gid;
+	return 1;
+}
+
+/* room for what is there and n more, at most half full; -1: no memory */
+static int
+ig_set_init(struct ig_out *o, size_t n)
+{
+	size_t	cap = 16, have = *o->start > 0 ? (size_t)*o->start : 0, i;
+
+	while (cap < 2 * (have + n + 1))
+		cap *= 2;
+	if ((o->set = malloc(cap * sizeof(*o->set))) == NULL)
+		return -1;
+	for (i = 0; i < cap; i++)
+		o->set[i] = IG_EMPTY;
+	o->mask = cap - 1;
+	(void)ig_set_add(o, o->skip);
+	for (i = 0; i < have; i++)
+		(void)ig_set_add(o, (*o->groupsp)[i]);
+	return 0;
+}
 
 /* 1: added or already there, 0: the limit is reached, -1: no memory */
 static int
 ig_add(struct ig_out *o, gid_t gid)
 {
 	gid_t	*g = *o->groupsp, *ng;
-	long	 i, nsize;
+	long	 nsize;
 
-	if (gid == o->skip)
+	if (gid == IG_EMPTY || !ig_set_add(o, gid))
 		return 1;
-	for (i = 0; i < *o->start; i++)
-		if (g[i] == gid)
-			return 1;
 	if (*o->start == *o->size) {
 		if (o->limit > 0 && *o->size >= o->limit)
 			return 0;
@@ -53,6 +98,10 @@ ig_from_map(struct ig_out *o, const struct nssmap_pw *r, int *errnop)
 	uint32_t	 i;
 	int		 rc;
 
+	if (ig_set_init(o, r->ngroups) == -1) {
+		*errnop = ENOMEM;
+		return NSS_STATUS_TRYAGAIN;
+	}
 	for (i = 0; i < r->ngroups; i++) {
 		if ((rc = ig_add(o, gids[i])) == 0)
 			break;
@@ -74,6 +123,10 @@ ig_from_rec(struct ig_out *o, const struct ua_rec *rec, int *errnop)
 	for (i = 0; i < rec->n; i++)
 		if (ua_field_u32(&rec->f[i], &gid) == -1)
 			return nu_unavail(errnop);
+	if (ig_set_init(o, rec->n) == -1) {
+		*errnop = ENOMEM;
+		return NSS_STATUS_TRYAGAIN;
+	}
 	for (i = 0; i < rec->n; i++) {
 		ua_field_u32(&rec->f[i], &gid);
 		if ((rc = ig_add(o, gid)) == 0)
@@ -92,7 +145,8 @@ _nss_unifiedid_initgroups_dyn(const char *user, gid_t group, long *start,
 {
 	const struct nssmap_pw	*r;
 	struct nssmap_ref	 ref;
-	struct ig_out		 o = { group, start, size, limit, groupsp };
+	struct ig_out		 o = { group, start, size, limit, groupsp, NULL,
+	    0 };
 	struct ua_rec		 rec = { 0 };
 	enum nss_status		 st;
 
@@ -102,6 +156,7 @@ _nss_unifiedid_initgroups_dyn(const char *user, gid_t group, long *start,
 		if ((r = nssmap_pw_byname(&ref, user)) != NULL) {
 			st = ig_from_map(&o, r, errnop);
 			nssmap_release(&ref);
+			free(o.set);
 			return st;
 		}
 		nssmap_release(&ref);
@@ -110,5 +165,6 @@ _nss_unifiedid_initgroups_dyn(const char *user, gid_t group, long *start,
 	    NSS_STATUS_SUCCESS)
 		st = ig_from_rec(&o, &rec, errnop);
 	ua_rec_free(&rec);
+	free(o.set);
 	return st;
 }

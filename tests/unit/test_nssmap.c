@@ -384,6 +384,19 @@ hostile_buffers(const unsigned char *good, size_t len)
 		CHECK(nssmap_gr_byname(&r, "group5") == NULL,
 		    "empty member name: not found");
 		((char *)(uintptr_t)nssmap_gr_members(gr))[0] = 'u';
+		{
+			/* a NUL inside a name: one more string than nmem */
+			char *mm = (char *)(uintptr_t)nssmap_gr_members(gr);
+
+			mm[1] = '\0';
+			CHECK(nssmap_gr_byname(&r, "group5") == NULL,
+			    "a NUL inside a member (6 strings, nmem 5): not found");
+			gr->nmem = 6;
+			CHECK(nssmap_gr_byname(&r, "group5") == gr,
+			    "... with nmem 6 it is 6 members, every one inside");
+			gr->nmem = 5;
+			mm[1] = 's';
+		}
 		gr->members_len = 0xfffffff0u;
 		CHECK(nssmap_gr_bygid(&r, 200005) == NULL,
 		    "huge members_len: not found");
