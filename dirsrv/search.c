@@ -24,6 +24,18 @@ struct sreq {
 	int		 all_user, all_oper, none;
 };
 
+/* candidates left after which an AND reads no further indexes */
+#define AND_ENOUGH	32
+
+/* an AND conjunct worth reading first: equality on a value that few
+ * entries share (objectClass values are shared by thousands) */
+static int
+and_selective(const struct filter *f)
+{
+	return (f->type == F_EQ || f->type == F_APPROX) && f->at != NULL &&
+	    f->at != srv->schema->a_objectclass;
+}
+
 /* candidate ids for f, or all = 1 when the indexes cannot narrow it */
 static int
 candidates(struct op *op, MDB_txn *txn, const struct filter *f,
@@ -32,7 +44,7 @@ candidates(struct op *op, MDB_txn *txn, const struct filter *f,
 	struct store *st = &srv->store;
 	const struct filter *c;
 	struct idl tmp = { 0 };
-	int rc;
+	int rc, pass;
 
 	out->all = 1;
 	out->n = 0;
@@ -59,15 +71,30 @@ candidates(struct op *op, MDB_txn *txn, const struct filter *f,
 		out->all = 0;
 		return 0;
 	case F_AND:
-		for (c = f->child; c != NULL; c = c->next) {
-			if ((rc = candidates(op, txn, c, &tmp)) != 0)
-				goto fail;
-			if (tmp.all)
-				continue;
-			idl_intersect(out, &tmp);
-			if (out->n == 0)
-				break;
-		}
+		/*
+		 * Every candidate is tested against the whole filter later,
+		 * so the conjuncts only need to narrow the set: the likely
+		 * selective ones (equality on anything but objectClass) go
+		 * first, and once few candidates are left the rest are not
+		 * read at all.  (&(objectClass=posixAccount)(uid=X)), what
+		 * nslcd and SSSD send, must not read the 100 000 ids of
+		 * objectClass=posixAccount to keep one.)
+		 */
+		for (pass = 0; pass < 2; pass++)
+			for (c = f->child; c != NULL; c = c->next) {
+				if (and_selective(c) != (pass == 0))
+					continue;
+				if (!out->all && out->n <= AND_ENOUGH)
+					goto and_done;
+				if ((rc = candidates(op, txn, c, &tmp)) != 0)
+					goto fail;
+				if (tmp.all)
+					continue;
+				idl_intersect(out, &tmp);
+				if (out->n == 0)
+					goto and_done;
+			}
+and_done:
 		idl_free(&tmp);
 		return 0;
 	case F_OR:
