@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nss_unifiedid.h"
 #include "nssmap.h"
@@ -58,8 +59,7 @@ ig_set_init(struct ig_out *o, size_t n)
 		cap *= 2;
 	if ((o->set = malloc(cap * sizeof(*o->set))) == NULL)
 		return -1;
-	for (i = 0; i < cap; i++)
-		o->set[i] = IG_EMPTY;
+	memset(o->set, 0xff, cap * sizeof(*o->set));	/* IG_EMPTY */
 	o->mask = cap - 1;
 	(void)ig_set_add(o, o->skip);
 	for (i = 0; i < have; i++)
@@ -91,18 +91,19 @@ ig_add(struct ig_out *o, gid_t gid)
 	return 1;
 }
 
+/* every gid of a list, duplicates (with the caller's) dropped */
 static enum nss_status
-ig_from_map(struct ig_out *o, const struct nssmap_pw *r, int *errnop)
+ig_from_list(struct ig_out *o, const uint32_t *gids, uint32_t n,
+    int *errnop)
 {
-	const uint32_t	*gids = nssmap_pw_gids(r);
-	uint32_t	 i;
-	int		 rc;
+	uint32_t	i;
+	int		rc;
 
-	if (ig_set_init(o, r->ngroups) == -1) {
+	if (ig_set_init(o, n) == -1) {
 		*errnop = ENOMEM;
 		return NSS_STATUS_TRYAGAIN;
 	}
-	for (i = 0; i < r->ngroups; i++) {
+	for (i = 0; i < n; i++) {
 		if ((rc = ig_add(o, gids[i])) == 0)
 			break;
 		if (rc == -1) {
@@ -110,6 +111,53 @@ ig_from_map(struct ig_out *o, const struct nssmap_pw *r, int *errnop)
 			return NSS_STATUS_TRYAGAIN;
 		}
 	}
+	return NSS_STATUS_SUCCESS;
+}
+
+/* 1: gid is the one to skip or already in the caller's first n entries */
+static int
+ig_had(const struct ig_out *o, long n, gid_t gid)
+{
+	long	i;
+
+	if (gid == o->skip || gid == IG_EMPTY)
+		return 1;
+	for (i = 0; i < n; i++)
+		if ((*o->groupsp)[i] == gid)
+			return 1;
+	return 0;
+}
+
+/*
+ * The map's list, as fast as a copy: the agent writes each gid once, so
+ * only what the caller had before (usually just the primary group) is
+ * looked for; the array grows once.  (A map with a gid twice, which the
+ * agent never writes, gives it twice: setgroups takes that.)
+ */
+static enum nss_status
+ig_from_map(struct ig_out *o, const struct nssmap_pw *r, int *errnop)
+{
+	const uint32_t	*gids = nssmap_pw_gids(r);
+	long		 had = *o->start, want, i;
+	gid_t		*ng;
+
+	if (had > 16)		/* many from other modules: the hash set */
+		return ig_from_list(o, gids, r->ngroups, errnop);
+	want = had + (long)r->ngroups;
+	if (o->limit > 0 && want > o->limit)
+		want = o->limit;
+	if (want > *o->size) {
+		if ((ng = realloc(*o->groupsp, (size_t)want * sizeof(*ng))) ==
+		    NULL) {
+			*errnop = ENOMEM;
+			return NSS_STATUS_TRYAGAIN;
+		}
+		*o->groupsp = ng;
+		*o->size = want;
+	}
+	for (i = 0; i < (long)r->ngroups && *o->start < *o->size; i++)
+		if (!ig_had(o, had, gids[i]))
+			(*o->groupsp)[(*o->start)++] = gids[i];
 	return NSS_STATUS_SUCCESS;
 }
 
