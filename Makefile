@@ -148,6 +148,13 @@ bench: deps
 	$(MAKE) all
 	sh bench/run
 
+# host lookups: our NSS module, nslcd and SSSD side by side (root, ~25 min;
+# BENCH_QUICK=1 ~5 min); docs/performance.md, "Host lookups (NSS)"
+.PHONY: bench-nss
+bench-nss: deps
+	$(MAKE) all
+	bash bench/nss/run
+
 clean:
 	rm -rf build build-asan build-fuzz
 
