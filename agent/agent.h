@@ -140,16 +140,35 @@ void	cache_neg_put(const char *key, int64_t when);
 int64_t	cache_meta_get(const char *key);
 void	cache_meta_put(const char *key, int64_t v);
 /*
- * Batched writes for the full refresh: begin, put many, commit every few
- * thousand entries.  cache_batch_* return 0 or -1.
+ * Batched writes for the full refresh: begin, queue many (each call
+ * takes the record: *s is emptied), written in short transactions of a
+ * thousand entries and the rest at cache_batch_end (or dropped when
+ * commit is 0).  No transaction is open between the calls, so nothing
+ * waits for the directory while holding LMDB's single writer lock.
+ * cache_batch_* return 0 or -1 (a write failed: the rest is dropped).
  */
 struct cache_batch;
 struct cache_batch *cache_batch_begin(void);
-int	cache_batch_user(struct cache_batch *, const struct sv *, int64_t);
-int	cache_batch_group(struct cache_batch *, const struct sv *, int64_t);
+int	cache_batch_user(struct cache_batch *, struct sv *, int64_t);
+int	cache_batch_group(struct cache_batch *, struct sv *, int64_t);
 int	cache_batch_put(struct cache_batch *, enum cache_db, const char *key,
-	    const struct sv *, int64_t);
+	    struct sv *, int64_t);
 int	cache_batch_end(struct cache_batch *, int commit);
+/*
+ * Writes a lookup queues for after its reply (per thread): a user
+ * (DB_PW) or group (DB_GR) as cache_put_user/group, another record as
+ * cache_put (never DB_OFF: not synced), a deletion as cache_del, a
+ * negative entry as cache_neg_put.  The _entry and _put calls take *s.
+ * cache_later_write() writes the thread's queue in one transaction
+ * (server.c calls it once the client has its answer): 1 when records
+ * were stored (worth publishing), 0 when none, -1 on a write error.
+ */
+void	cache_later_entry(enum cache_db, struct sv *, int64_t fetched);
+void	cache_later_put(enum cache_db, const char *key, struct sv *,
+	    int64_t fetched);
+void	cache_later_del(enum cache_db, const char *key);
+void	cache_later_neg(const char *key, int64_t when);
+int	cache_later_write(void);
 /* Delete users, groups and initgroups fetched before t (gone from the
  * directory); returns the number removed. */
 size_t	cache_sweep(int64_t t);

@@ -25,8 +25,12 @@ static const char *const dbnames[DB_N] = {
 	"negative", "meta"
 };
 
-/* every table the full refresh replaces is swept by fetch time */
-#define BATCH_MAX	2000
+/*
+ * Entries per write transaction of the full refresh.  The transaction
+ * holds no network wait (see "queued writes"), so this bounds only how
+ * long a lookup's write may wait for it: a few milliseconds.
+ */
+#define BATCH_MAX	1000
 
 int
 cache_open(const char *dir, long size_mib, char *err, size_t errlen)
@@ -403,68 +407,160 @@ cache_meta_put(const char *key, int64_t v)
 	mdb_env_sync(env, 1);
 }
 
-/* ---- batches for the full refresh ---- */
+/* ---- queued writes: the full refresh's batches, lookups' writes ---- */
 
-struct cache_batch {
-	MDB_txn	*txn;
-	size_t	 n;
-	int	 failed;
+/*
+ * Neither kind keeps a write transaction open while it waits for
+ * anything: the writes are queued in memory and written together in one
+ * short transaction (LMDB has one writer at a time; a transaction held
+ * across a directory round trip made every other writer wait for the
+ * server).
+ */
+enum wq_op { WQ_ENTRY, WQ_PUT, WQ_DEL, WQ_NUM };
+
+struct wq_item {
+	enum wq_op	 op;
+	enum cache_db	 db;
+	char		*key;		/* WQ_PUT, WQ_DEL, WQ_NUM */
+	struct sv	 s;		/* WQ_ENTRY, WQ_PUT */
+	int64_t		 t;
 };
 
-struct cache_batch *
-cache_batch_begin(void)
-{
-	struct cache_batch *b = xcalloc(1, sizeof(*b));
+struct wq {
+	struct wq_item	*it;
+	size_t		 n, cap;
+};
 
-	if (mdb_txn_begin(env, NULL, 0, &b->txn) != 0) {
-		free(b);
-		return NULL;
+static struct wq_item *
+wq_add(struct wq *q, enum wq_op op, enum cache_db db, const char *key,
+    struct sv *s, int64_t t)
+{
+	struct wq_item	*i;
+
+	if (q->n == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 16;
+		q->it = xreallocarray(q->it, q->cap, sizeof(*q->it));
 	}
-	return b;
+	i = &q->it[q->n++];
+	i->op = op;
+	i->db = db;
+	i->key = key != NULL ? xstrdup(key) : NULL;
+	if (s != NULL) {
+		i->s = *s;		/* taken */
+		memset(s, 0, sizeof(*s));
+	} else
+		memset(&i->s, 0, sizeof(i->s));
+	i->t = t;
+	return i;
 }
 
-/* commit every BATCH_MAX entries so lookups that write do not wait long */
-static int
-batch_step(struct cache_batch *b, int rc)
+static void
+wq_clear(struct wq *q)
 {
-	if (rc != 0) {
-		log_err("cache: refresh write: %s", mdb_strerror(rc));
-		b->failed = 1;
-		return -1;
+	size_t	i;
+
+	for (i = 0; i < q->n; i++) {
+		free(q->it[i].key);
+		sv_free(&q->it[i].s);
 	}
-	if (++b->n % BATCH_MAX != 0)
+	q->n = 0;
+}
+
+static int
+wq_apply(MDB_txn *txn, const struct wq_item *i)
+{
+	int	rc;
+
+	switch (i->op) {
+	case WQ_ENTRY:
+		rc = txn_put_entry(txn, i->db, &i->s, i->t);
+		if (rc == EINVAL) {	/* too few fields: not stored */
+			log_warn("cache: %s: malformed record skipped",
+			    i->s.n > 0 ? i->s.v[0] : "?");
+			rc = 0;
+		}
+		return rc;
+	case WQ_PUT:
+		return txn_put_rec(txn, i->db, i->key, &i->s, i->t);
+	case WQ_DEL:
+		if (i->db == DB_PW || i->db == DB_GR)
+			txn_unindex(txn, i->db, i->key);
+		txn_del(txn, i->db, i->key);
 		return 0;
-	if ((rc = mdb_txn_commit(b->txn)) != 0 ||
-	    (rc = mdb_txn_begin(env, NULL, 0, &b->txn)) != 0) {
-		b->txn = NULL;
-		b->failed = 1;
-		log_err("cache: refresh commit: %s", mdb_strerror(rc));
+	default:
+		return txn_put(txn, i->db, i->key, &i->t, sizeof(i->t));
+	}
+}
+
+/* write the queue in one transaction and empty it: 0 or -1 */
+static int
+wq_write(struct wq *q, const char *what)
+{
+	MDB_txn	*txn;
+	size_t	 i;
+	int	 rc;
+
+	if (q->n == 0)
+		return 0;
+	if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) == 0) {
+		for (i = 0; i < q->n && rc == 0; i++)
+			rc = wq_apply(txn, &q->it[i]);
+		if (rc != 0)
+			mdb_txn_abort(txn);
+		else
+			rc = mdb_txn_commit(txn);
+	}
+	wq_clear(q);
+	if (rc != 0) {
+		log_err("cache: %s: %s", what, mdb_strerror(rc));
 		return -1;
 	}
 	return 0;
 }
 
-int
-cache_batch_user(struct cache_batch *b, const struct sv *u, int64_t t)
+/* the full refresh: written every BATCH_MAX entries and at the end */
+struct cache_batch {
+	struct wq	 q;
+	int		 failed;
+};
+
+struct cache_batch *
+cache_batch_begin(void)
 {
-	return b->failed ? -1 : batch_step(b, txn_put_entry(b->txn, DB_PW, u,
-	    t));
+	return xcalloc(1, sizeof(struct cache_batch));
+}
+
+static int
+batch_add(struct cache_batch *b, enum wq_op op, enum cache_db db,
+    const char *key, struct sv *s, int64_t t)
+{
+	if (b->failed) {
+		sv_free(s);
+		return -1;
+	}
+	wq_add(&b->q, op, db, key, s, t);
+	if (b->q.n >= BATCH_MAX && wq_write(&b->q, "refresh write") == -1)
+		b->failed = 1;
+	return b->failed ? -1 : 0;
 }
 
 int
-cache_batch_group(struct cache_batch *b, const struct sv *g, int64_t t)
+cache_batch_user(struct cache_batch *b, struct sv *u, int64_t t)
 {
-	return b->failed ? -1 : batch_step(b, txn_put_entry(b->txn, DB_GR, g,
-	    t));
+	return batch_add(b, WQ_ENTRY, DB_PW, NULL, u, t);
+}
+
+int
+cache_batch_group(struct cache_batch *b, struct sv *g, int64_t t)
+{
+	return batch_add(b, WQ_ENTRY, DB_GR, NULL, g, t);
 }
 
 int
 cache_batch_put(struct cache_batch *b, enum cache_db db, const char *key,
-    const struct sv *s, int64_t t)
+    struct sv *s, int64_t t)
 {
-	if (b->failed)
-		return -1;
-	return batch_step(b, txn_put_rec(b->txn, db, key, s, t));
+	return batch_add(b, WQ_PUT, db, key, s, t);
 }
 
 int
@@ -472,16 +568,58 @@ cache_batch_end(struct cache_batch *b, int commit)
 {
 	int	rc = -1;
 
-	if (b->txn != NULL) {
-		if (commit && !b->failed && mdb_txn_commit(b->txn) == 0)
-			rc = 0;
-		else if (!commit || b->failed)
-			mdb_txn_abort(b->txn);
-	}
+	if (commit && !b->failed && wq_write(&b->q, "refresh write") == 0)
+		rc = 0;
+	wq_clear(&b->q);
+	free(b->q.it);
 	free(b);
 	if (rc == 0)
 		mdb_env_sync(env, 1);
 	return rc;
+}
+
+/* lookups: queued by the serving thread, written after its reply */
+static _Thread_local struct wq later;
+static _Thread_local size_t later_puts;
+
+void
+cache_later_entry(enum cache_db db, struct sv *s, int64_t fetched)
+{
+	wq_add(&later, WQ_ENTRY, db, NULL, s, fetched);
+	later_puts++;
+}
+
+void
+cache_later_put(enum cache_db db, const char *key, struct sv *s,
+    int64_t fetched)
+{
+	wq_add(&later, WQ_PUT, db, key, s, fetched);
+	later_puts++;
+}
+
+void
+cache_later_del(enum cache_db db, const char *key)
+{
+	wq_add(&later, WQ_DEL, db, key, NULL, 0);
+}
+
+void
+cache_later_neg(const char *key, int64_t when)
+{
+	wq_add(&later, WQ_NUM, DB_NEG, key, NULL, when);
+}
+
+int
+cache_later_write(void)
+{
+	size_t	puts = later_puts;
+	int	rc;
+
+	later_puts = 0;
+	rc = wq_write(&later, "write");
+	free(later.it);
+	memset(&later, 0, sizeof(later));
+	return rc == -1 ? -1 : puts > 0;
 }
 
 /* ---- sweeping, flushing, counting, walking ---- */

@@ -7,6 +7,9 @@
  * directory; when no server answers, the cached record is answered
  * whatever its age, and a key never seen is "unavailable".  A key the
  * directory does not know is remembered for negative_ttl_seconds.
+ * What the directory answered is written to the cache after the reply
+ * (cache_later_*, written by server.c): the client never waits for
+ * LMDB's writer lock, which the full refresh takes too.
  * Enumerations stream the cache, which the full refresh (refresh.c)
  * keeps complete.
  */
@@ -25,13 +28,12 @@ struct kind {
 	const char	*cls_attr_name, *cls_attr_id;
 	int		 id_field;
 	int		(*fetch)(const char *, const char *, struct sv *);
-	int		(*put)(const struct sv *, int64_t);
 };
 
 static const struct kind k_user = { DB_PW, DB_UID, 'p', 'u', "uid",
-	"uidNumber", U_UID, fetch_user, cache_put_user };
+	"uidNumber", U_UID, fetch_user };
 static const struct kind k_group = { DB_GR, DB_GID, 'g', 'G', "cn",
-	"gidNumber", G_GID, fetch_group, cache_put_group };
+	"gidNumber", G_GID, fetch_group };
 
 static int
 sv_to_rec(const struct sv *s, int64_t t, struct ua_rec *r)
@@ -78,18 +80,16 @@ lookup_kind(const struct kind *k, const char *key, int byid, int force,
 	rc = k->fetch(byid ? k->cls_attr_id : k->cls_attr_name, key, &s);
 	if (rc == 0) {
 		*live = 1;
-		k->put(&s, now);
 		sv_to_rec(&s, now, r);
-		sv_free(&s);
-		refresh_publish_soon();
+		cache_later_entry(k->db, &s, now);	/* after the reply */
 		return 0;
 	}
 	if (rc == 1) {
 		*live = 1;
 		if (found)
-			cache_del(k->db, r->f[0].p);
+			cache_later_del(k->db, r->f[0].p);
 		if (ag.cfg.negative_ttl > 0)
-			cache_neg_put(negkey, now);
+			cache_later_neg(negkey, now);
 		return 1;
 	}
 	/* no server: what we have, however old */
@@ -131,10 +131,8 @@ lookup_groups_of(const struct ua_rec *u, int force, struct ua_rec *ig)
 	    now >= fetched)
 		return 0;
 	if (fetch_initgroups(name, u->f[U_DN].p, u->f[U_GID].p, &s) == 0) {
-		cache_put(DB_IG, name, &s, now);
 		sv_to_rec(&s, now, ig);
-		sv_free(&s);
-		refresh_publish_soon();
+		cache_later_put(DB_IG, name, &s, now);
 		return 0;
 	}
 	return found ? 0 : 2;

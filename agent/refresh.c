@@ -4,8 +4,10 @@
  * The refresher reads every person and every group with paged searches
  * (RFC 2696) at start and then every cache_ttl_seconds (sooner, every
  * retry_seconds, while no server answers), writes them to the cache in
- * batches, computes every person's groups in UA_INITGROUPS order from
- * the groups' members, and sweeps out what the directory no longer has.
+ * batches (queued in memory and written in short transactions: LMDB's
+ * writer lock is never held while the server is awaited), computes every
+ * person's groups in UA_INITGROUPS order from the groups' members, and
+ * sweeps out what the directory no longer has.
  *
  * The publisher owns the NSS map writer (common/nssmap.h): it publishes
  * everything the cache knows after each full refresh and, debounced to
@@ -90,12 +92,11 @@ fr_user(void *p, LDAP *ld, LDAPMessage *e)
 
 	if (fetch_user_entry(ld, e, &u) != 0)
 		return 0;
-	cache_batch_user(r->b, &u, r->t);
 	GROW(r->u, r->nu, r->capu);
 	r->u[r->nu].name = xstrdup(u.v[U_NAME]);
 	r->u[r->nu].gid = num(u.v[U_GID]);
 	r->nu++;
-	sv_free(&u);
+	cache_batch_user(r->b, &u, r->t);	/* takes u */
 	return ag.stop ? -1 : 0;	/* a stop does not wait for the rest */
 }
 
@@ -109,7 +110,6 @@ fr_group(void *p, LDAP *ld, LDAPMessage *e)
 
 	if (fetch_group_entry(ld, e, &g) != 0)
 		return 0;
-	cache_batch_group(r->b, &g, r->t);
 	gid = num(g.v[G_GID]);
 	role = strcmp(g.v[G_KIND], "org") != 0;
 	GROW(r->g, r->ng, r->capg);
@@ -123,7 +123,7 @@ fr_group(void *p, LDAP *ld, LDAPMessage *e)
 		r->m[r->nm].role = role;
 		r->nm++;
 	}
-	sv_free(&g);
+	cache_batch_group(r->b, &g, r->t);	/* takes g */
 	return ag.stop ? -1 : 0;
 }
 
@@ -194,7 +194,6 @@ fr_initgroups(struct fr *r)
 			sv_add(&s, it[k].name);
 		}
 		cache_batch_put(r->b, DB_IG, r->u[i].name, &s, r->t);
-		sv_free(&s);
 	}
 	free(it);
 }

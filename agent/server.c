@@ -229,6 +229,9 @@ conn_main(void *arg)
 	q->end = ua_deadline(RESPONSE_MAX_MS);
 	serve_one(q);
 	close(q->fd);
+	/* what the lookups fetched, now that the client has its answer */
+	if (cache_later_write() == 1)
+		refresh_publish_soon();
 	ua_rec_free(&q->args);
 	pthread_mutex_lock(&mu);
 	p = peer_get(q->uid);

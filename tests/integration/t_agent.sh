@@ -4,7 +4,8 @@
 # authentication (good, wrong, unknown, pending, mobile login, must
 # change), password change with a policy violation then a good one, the
 # rate limit, hostile clients, the NSS map, answers from the cache and
-# offline login while dirsrv is stopped, failover to the second URI, and a
+# offline login while dirsrv is stopped, failover to the second URI, cold
+# lookups answered while the full refresh waits for a held server, and a
 # clean stop.  The demo directory is the data; the agent binds as the
 # demo's host service account.
 . "$(dirname "$0")/../lib.sh"
@@ -265,6 +266,70 @@ out=$(agent_cli lookup passwd lina); check_contains "$out" "lina:x:10003:" "look
 out=$(agent_cli status); check_contains "$out" "server=$URI" "status: the second server in use"
 out=$(echo 'New#Good2025' | agent_cli auth lina); check_contains "$out" "account=lina" "auth through the second server"
 check_not_contains "$out" "offline" "the second server answered (not offline)"
+
+# ---- a cold lookup while the full refresh waits for the server -----------------
+# A proxy holds the refresh's paged search of every person (the filter
+# (objectClass=posixAccount) alone, with the paged-results control) for
+# as long as $T/hold exists; timeout_seconds is longer than any client
+# waits.  An agent that kept LMDB's write transaction open across the
+# wait, or wrote the cache before replying, could not answer a cold
+# lookup until the hold ends (the client gives up after 5 s).
+agent_stop
+cat > "$T/holdproxy.py" <<'EOF'
+import os, select, socket, sys, threading, time
+up, portfile, flag, marker = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+PAGED = b"1.2.840.113556.1.4.319"
+# attrsOnly FALSE, then the filter (objectClass=posixAccount) alone
+ALL = b"\x01\x01\x00\xa3\x1b\x04\x0bobjectClass\x04\x0cposixAccount"
+ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", 0)); ls.listen(32)
+with open(portfile + ".tmp", "w") as f: f.write(str(ls.getsockname()[1]))
+os.rename(portfile + ".tmp", portfile)
+def serve(c):
+    u = socket.create_connection(("127.0.0.1", up))
+    try:
+        while True:
+            for s in select.select([c, u], [], [])[0]:
+                d = s.recv(65536)
+                if not d: return
+                if s is c and PAGED in d and ALL in d and os.path.exists(flag):
+                    open(marker, "w").close()
+                    t0 = time.time()
+                    while os.path.exists(flag) and time.time() - t0 < 60:
+                        time.sleep(0.05)
+                (u if s is c else c).sendall(d)
+    except OSError:
+        pass
+    finally:
+        c.close(); u.close()
+while True:
+    c, _ = ls.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+EOF
+rm -f "$T/proxy.port" "$T/hold" "$T/held"
+$PY "$T/holdproxy.py" "${URI##*:}" "$T/proxy.port" "$T/hold" "$T/held" 2>>"$T/proxy.log" &
+proxy=$!
+for i in $(seq 1 50); do [ -s "$T/proxy.port" ] && break; sleep 0.1; done
+AGENT_URIS="ldap://127.0.0.1:$(cat "$T/proxy.port")" agent_config "timeout_seconds: 60"
+agent_start || fail "agent starts behind the proxy"
+touch "$T/hold"
+agent_cli flush >/dev/null		# empties the cache, starts a refresh
+for i in $(seq 1 100); do [ -e "$T/held" ] && break; sleep 0.1; done
+[ -e "$T/held" ] && ok "full refresh held waiting for its first page" || fail "full refresh held waiting for its first page"
+out=$(timeout 30 "$AGENT" -s "$AGENT_SOCK" lookup passwd wangfang 2>&1)
+check "wangfang:x:10002:20014:王芳:/home/wangfang:/bin/bash" "$out" "cold lookup answered while the refresh waits for the server"
+out=$(timeout 30 "$AGENT" -s "$AGENT_SOCK" lookup passwd nosuchperson 2>&1)
+check_contains "$out" "notfound" "cold negative lookup answered while the refresh waits"
+out=$(timeout 30 "$AGENT" -s "$AGENT_SOCK" lookup initgroups wangfang 2>&1)
+check "wangfang 20014 20009 20011 21001" "$out" "cold initgroups answered while the refresh waits"
+out=$(agent_cli status); check_contains "$out" "complete=0" "the refresh was still in progress"
+rm -f "$T/hold"
+agent_wait_refresh && ok "the held refresh completes once released" || fail "the held refresh completes once released"
+people=$(asearch -b "$BASE" '(objectClass=posixAccount)' dn | grep -c '^dn:')
+out=$(agent_cli enum passwd | wc -l); check "$people" "$out" "enumeration complete after the held refresh ($people)"
+kill "$proxy" 2>/dev/null; wait "$proxy" 2>/dev/null
+agent_stop
+agent_config "mobile_login: true"
 
 # ---- sd_notify ---------------------------------------------------------------------
 agent_stop
