@@ -276,6 +276,7 @@ struct req {
 	pid_t		 pid;
 	int64_t		 end;		/* no write after this (monotonic ms) */
 	struct ua_rec	 args;
+	struct ua_wbuf	*out;		/* reply_buffer(), or NULL */
 };
 int	lookup_pw(struct req *);
 int	lookup_gr(struct req *);
@@ -308,9 +309,21 @@ int	auth_passwd(struct req *);
 
 /* ---- server.c: the socket ---- */
 
-/* write a whole response: status, optional one record, end */
+/* write a whole response: status, optional one record, end (one send
+ * when it fits in 4 KiB) */
 int	reply(struct req *, uint16_t status, const struct ua_field *, uint32_t);
+/*
+ * A response in parts: reply_header, reply_rec..., reply_end, each
+ * within the request's write deadline.  After reply_buffer() they are
+ * gathered in buf (cap bytes, agent_proto.h struct ua_wbuf) and sent
+ * when it is full and at reply_end, which stops the buffering; after an
+ * error, reply_drop() wipes and forgets what was not sent.
+ */
+void	reply_buffer(struct req *, struct ua_wbuf *, void *buf, size_t cap);
+int	reply_header(struct req *, uint16_t status);
 int	reply_rec(struct req *, const struct ua_field *, uint32_t);
+int	reply_end(struct req *);
+void	reply_drop(struct req *);
 int	server_run(int foreground_debug);
 /* per-uid token bucket for auth and passwd: 1 allowed, 0 busy */
 int	rate_allow(uid_t uid);

@@ -179,16 +179,21 @@ group_reply(struct req *q, const struct ua_rec *g)
 {
 	const char	**f = xcalloc(g->n + 1, sizeof(*f));
 	struct ua_field	 *buf = xcalloc(g->n + 1, sizeof(*buf));
+	unsigned char	  out[4096];
+	struct ua_wbuf	  w;
 	uint32_t	  i;
 	int		  rc;
 
 	for (i = 0; i < g->n; i++)
 		f[i] = g->f[i].p;
-	rc = ua_write_header(q->fd, UA_OK, ua_deadline(UA_TIMEOUT_SERVER_MS));
+	reply_buffer(q, &w, out, sizeof(out));
+	rc = reply_header(q, UA_OK);
 	if (rc == 0)
 		rc = write_group(q, f, g->n, buf);
 	if (rc == 0)
-		rc = ua_write_end(q->fd, ua_deadline(UA_TIMEOUT_SERVER_MS));
+		rc = reply_end(q);
+	else
+		reply_drop(q);
 	free(f);
 	free(buf);
 	return rc;
@@ -329,6 +334,9 @@ lookup_sp(struct req *q)
 
 /* ---- enumerations: the whole cache, streamed ---- */
 
+/* the output buffer of an enumeration */
+#define ENUM_BUF	(64 * 1024)
+
 struct enum_ctx {
 	struct req	*q;
 	int		 action;
@@ -370,20 +378,29 @@ enum_one(void *p, const char *const *f, int n, int64_t fetched)
 static int
 lookup_enum(struct req *q, enum cache_db db)
 {
-	struct enum_ctx	e = { q, q->action, NULL, 0 };
-	int		rc;
+	struct enum_ctx	 e = { q, q->action, NULL, 0 };
+	struct ua_wbuf	 w;
+	unsigned char	*out;
+	int		 rc;
 
 	/* a partial list would be worse than none */
 	if (!refresh_wait_first(UA_TIMEOUT_LOOKUP_MS - 1000))
 		return reply(q, UA_UNAVAIL, NULL, 0);
-	if (ua_write_header(q->fd, UA_OK, ua_deadline(UA_TIMEOUT_SERVER_MS))
-	    == -1)
-		return -1;
-	rc = cache_walk(db, enum_one, &e);
+	/* a send per ENUM_BUF bytes, not per record */
+	out = xmalloc(ENUM_BUF);
+	reply_buffer(q, &w, out, ENUM_BUF);
+	rc = reply_header(q, UA_OK);
+	if (rc == 0)
+		rc = cache_walk(db, enum_one, &e);
+	if (rc == 0)
+		rc = reply_end(q);
+	else {
+		reply_drop(q);
+		rc = -1;	/* cut short: the client sees an error */
+	}
 	free(e.buf);
-	if (rc != 0)
-		return -1;	/* cut short: the client sees an error */
-	return ua_write_end(q->fd, ua_deadline(UA_TIMEOUT_SERVER_MS));
+	free(out);
+	return rc;
 }
 
 int

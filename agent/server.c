@@ -82,17 +82,64 @@ write_deadline(const struct req *q)
 int
 reply_rec(struct req *q, const struct ua_field *f, uint32_t n)
 {
+	if (q->out != NULL)
+		return ua_wbuf_rec(q->out, f, n, write_deadline(q));
 	return ua_write_rec(q->fd, f, n, write_deadline(q));
+}
+
+void
+reply_buffer(struct req *q, struct ua_wbuf *w, void *buf, size_t cap)
+{
+	ua_wbuf_init(w, q->fd, buf, cap);
+	q->out = w;
+}
+
+int
+reply_header(struct req *q, uint16_t status)
+{
+	if (q->out != NULL)
+		return ua_wbuf_header(q->out, status, write_deadline(q));
+	return ua_write_header(q->fd, status, write_deadline(q));
+}
+
+void
+reply_drop(struct req *q)
+{
+	if (q->out == NULL)
+		return;
+	explicit_bzero(q->out->b, q->out->len);
+	q->out->len = 0;
+	q->out = NULL;
+}
+
+int
+reply_end(struct req *q)
+{
+	int	rc;
+
+	if (q->out == NULL)
+		return ua_write_end(q->fd, write_deadline(q));
+	rc = ua_wbuf_end(q->out, write_deadline(q));
+	reply_drop(q);
+	return rc;
 }
 
 int
 reply(struct req *q, uint16_t status, const struct ua_field *f, uint32_t n)
 {
-	if (ua_write_header(q->fd, status, write_deadline(q)) == -1)
-		return -1;
-	if (n > 0 && ua_write_rec(q->fd, f, n, write_deadline(q)) == -1)
-		return -1;
-	return ua_write_end(q->fd, write_deadline(q));
+	unsigned char	buf[4096];
+	struct ua_wbuf	w;
+	int		rc;
+
+	/* one send for the whole response when it fits */
+	reply_buffer(q, &w, buf, sizeof(buf));
+	rc = reply_header(q, status);
+	if (rc == 0 && n > 0)
+		rc = reply_rec(q, f, n);
+	if (rc == 0)
+		return reply_end(q);
+	reply_drop(q);
+	return -1;
 }
 
 static struct peer *

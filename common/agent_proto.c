@@ -163,23 +163,30 @@ ua_write_header(int fd, uint16_t code, int64_t deadline)
 	return ua_write_all(fd, h, sizeof(h), deadline);
 }
 
-int
-ua_write_rec(int fd, const struct ua_field *f, uint32_t n, int64_t deadline)
+/* the encoded size of a record: 0, or -1 (EMSGSIZE) over the limits */
+static int
+ua_rec_size(const struct ua_field *f, uint32_t n, size_t *need)
 {
-	unsigned char	 stackbuf[4096], *b = stackbuf;
-	size_t		 need = 4, off = 0;
-	uint32_t	 i, x;
-	int		 rc;
+	uint32_t	i;
 
+	*need = 4;
 	for (i = 0; i < n; i++) {
 		if (f[i].len > UA_RESP_MAX_BYTES) {
 			errno = EMSGSIZE;
 			return -1;
 		}
-		need += 4 + (size_t)f[i].len;
+		*need += 4 + (size_t)f[i].len;
 	}
-	if (need > sizeof(stackbuf) && (b = malloc(need)) == NULL)
-		return -1;
+	return 0;
+}
+
+/* encode a record into b (ua_rec_size bytes); returns the size */
+static size_t
+ua_rec_encode(unsigned char *b, const struct ua_field *f, uint32_t n)
+{
+	size_t		off;
+	uint32_t	i, x;
+
 	x = htonl(n);
 	memcpy(b, &x, 4);
 	off = 4;
@@ -191,12 +198,91 @@ ua_write_rec(int fd, const struct ua_field *f, uint32_t n, int64_t deadline)
 			memcpy(b + off, f[i].p, f[i].len);
 		off += f[i].len;
 	}
+	return off;
+}
+
+int
+ua_write_rec(int fd, const struct ua_field *f, uint32_t n, int64_t deadline)
+{
+	unsigned char	 stackbuf[4096], *b = stackbuf;
+	size_t		 need, off;
+	int		 rc;
+
+	if (ua_rec_size(f, n, &need) == -1)
+		return -1;
+	if (need > sizeof(stackbuf) && (b = malloc(need)) == NULL)
+		return -1;
+	off = ua_rec_encode(b, f, n);
 	rc = ua_write_all(fd, b, off, deadline);
 	/* the record may carry a password */
 	explicit_bzero(b, off);
 	if (b != stackbuf)
 		free(b);
 	return rc;
+}
+
+void
+ua_wbuf_init(struct ua_wbuf *w, int fd, void *buf, size_t cap)
+{
+	w->fd = fd;
+	w->b = buf;
+	w->len = 0;
+	w->cap = cap;
+}
+
+int
+ua_wbuf_flush(struct ua_wbuf *w, int64_t deadline)
+{
+	int	rc;
+
+	if (w->len == 0)
+		return 0;
+	rc = ua_write_all(w->fd, w->b, w->len, deadline);
+	/* records may carry a password */
+	explicit_bzero(w->b, w->len);
+	w->len = 0;
+	return rc;
+}
+
+int
+ua_wbuf_header(struct ua_wbuf *w, uint16_t code, int64_t deadline)
+{
+	uint32_t	m = htonl(UA_MAGIC);
+	uint16_t	v = htons(UA_VERSION), c = htons(code);
+
+	if (w->cap - w->len < 8 && ua_wbuf_flush(w, deadline) == -1)
+		return -1;
+	if (w->cap < 8)
+		return ua_write_header(w->fd, code, deadline);
+	memcpy(w->b + w->len, &m, 4);
+	memcpy(w->b + w->len + 4, &v, 2);
+	memcpy(w->b + w->len + 6, &c, 2);
+	w->len += 8;
+	return 0;
+}
+
+int
+ua_wbuf_rec(struct ua_wbuf *w, const struct ua_field *f, uint32_t n,
+    int64_t deadline)
+{
+	size_t	need;
+
+	if (ua_rec_size(f, n, &need) == -1)
+		return -1;
+	if (w->cap - w->len < need && ua_wbuf_flush(w, deadline) == -1)
+		return -1;
+	if (need > w->cap)	/* larger than the buffer: on its own */
+		return ua_write_rec(w->fd, f, n, deadline);
+	w->len += ua_rec_encode(w->b + w->len, f, n);
+	return 0;
+}
+
+int
+ua_wbuf_end(struct ua_wbuf *w, int64_t deadline)
+{
+	if (ua_wbuf_rec(w, NULL, 0, deadline) == -1)
+		return -1;
+	return ua_wbuf_flush(w, deadline);
 }
 
 int

@@ -205,6 +205,31 @@ int	ua_write_rec(int fd, const struct ua_field *f, uint32_t n,
 /* Write the empty record that ends a response. */
 int	ua_write_end(int fd, int64_t deadline);
 
+/*
+ * A buffered writer for responses (the agent's replies and streamed
+ * enumerations): the header and records are encoded into the caller's
+ * buffer (cap bytes) and sent when the next one would not fit, and by
+ * ua_wbuf_flush(); ua_wbuf_end() appends the empty record and flushes.  A
+ * record larger than the buffer is sent on its own (ua_write_rec).  The
+ * bytes on the wire are exactly those of ua_write_header, ua_write_rec
+ * and ua_write_end; only the number of system calls changes.  Each call
+ * that sends waits until its deadline; every flush wipes what it sent
+ * (records may carry a password).  0, or -1 with errno as ua_write_rec;
+ * after -1 the response is broken (close the connection).  Unflushed
+ * bytes stay in the caller's buffer: wipe it when abandoning a response.
+ */
+struct ua_wbuf {
+	int		 fd;
+	unsigned char	*b;
+	size_t		 len, cap;
+};
+void	ua_wbuf_init(struct ua_wbuf *w, int fd, void *buf, size_t cap);
+int	ua_wbuf_header(struct ua_wbuf *w, uint16_t code, int64_t deadline);
+int	ua_wbuf_rec(struct ua_wbuf *w, const struct ua_field *f, uint32_t n,
+	    int64_t deadline);
+int	ua_wbuf_end(struct ua_wbuf *w, int64_t deadline);
+int	ua_wbuf_flush(struct ua_wbuf *w, int64_t deadline);
+
 /* Read a header; *code gets the action or status. */
 int	ua_read_header(int fd, uint16_t *code, int64_t deadline);
 /* Read one record within lim; r->n == 0 is the end of a response. */
