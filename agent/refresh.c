@@ -26,6 +26,9 @@
 #include "nssmap.h"
 
 #define PUBLISH_GAP_MS	200
+/* a publication may take at most this share of one CPU: the gap after it
+ * is at least PUBLISH_SHARE times what it cost (13 MB for 100 000 people) */
+#define PUBLISH_SHARE	10
 
 static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	 cv = PTHREAD_COND_INITIALIZER;	/* both threads */
@@ -33,6 +36,7 @@ static pthread_cond_t	 done_cv = PTHREAD_COND_INITIALIZER;
 static pthread_t	 refresher, publisher;
 static int		 running, stopping, want_publish, want_full;
 static int		 complete;		/* the cache holds everything */
+static int		 refreshing;		/* a full refresh runs */
 static int64_t		 last_full, last_try, publications;
 static size_t		 last_users, last_groups;
 static int		 last_ok = -1;
@@ -276,9 +280,11 @@ refresher_main(void *arg)
 	pthread_mutex_lock(&mu);
 	while (!stopping) {
 		want_full = 0;
+		refreshing = 1;
 		pthread_mutex_unlock(&mu);
 		ok = full_refresh() == 0;
 		pthread_mutex_lock(&mu);
+		refreshing = 0;
 		last_try = time(NULL);
 		last_ok = ok;
 		if (ok) {
@@ -436,19 +442,30 @@ static void *
 publisher_main(void *arg)
 {
 	struct timespec	 ts;
-	int64_t		 now, last_pub = 0, last_beat = 0, due;
+	int64_t		 now, last_pub = 0, last_beat = 0, due, gap = PUBLISH_GAP_MS;
 	int		 ok;
 
 	pthread_mutex_lock(&mu);
 	while (!stopping) {
 		now = (int64_t)now_ms_monotonic();
-		if (want_publish && now - last_pub >= PUBLISH_GAP_MS) {
+		/*
+		 * Lookups that added entries ask for a publication; while a
+		 * full refresh runs they wait for its end (it publishes
+		 * everything then, and cold lookups meanwhile are answered
+		 * from the cache through the socket) unless no map exists.
+		 */
+		if (want_publish && now - last_pub >= gap &&
+		    (!refreshing || last_pub == 0)) {
 			want_publish = 0;
 			pthread_mutex_unlock(&mu);
 			ok = publish() == 0;
 			pthread_mutex_lock(&mu);
 			publications += ok;
-			last_pub = last_beat = (int64_t)now_ms_monotonic();
+			last_beat = (int64_t)now_ms_monotonic();
+			gap = (last_beat - now) * PUBLISH_SHARE;
+			if (gap < PUBLISH_GAP_MS)
+				gap = PUBLISH_GAP_MS;
+			last_pub = last_beat;
 			continue;
 		}
 		if (now - last_beat >= NSSMAP_HEARTBEAT * 1000) {
@@ -460,8 +477,9 @@ publisher_main(void *arg)
 			continue;
 		}
 		due = last_beat + NSSMAP_HEARTBEAT * 1000;
-		if (want_publish && last_pub + PUBLISH_GAP_MS < due)
-			due = last_pub + PUBLISH_GAP_MS;
+		if (want_publish && (!refreshing || last_pub == 0) &&
+		    last_pub + gap < due)
+			due = last_pub + gap;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		due -= now;
 		ts.tv_sec += due / 1000;
