@@ -257,6 +257,10 @@ int	fetch_group_entry(LDAP *, LDAPMessage *, struct sv *g);
  */
 int	fetch_paged(struct ldc *, const char *filter, char **attrs,
 	    int (*fn)(void *, LDAP *, LDAPMessage *), void *ctx);
+/* the same for a background full refresh: before each page it lets
+ * clients' lookups go first (server_busy), at most 50 ms a page */
+int	fetch_paged_bg(struct ldc *, const char *filter, char **attrs,
+	    int (*fn)(void *, LDAP *, LDAPMessage *), void *ctx);
 extern char *fetch_user_attrs[], *fetch_group_attrs[];
 /* sort the groups of one person into UA_INITGROUPS order */
 struct ig_item {
@@ -325,6 +329,8 @@ int	reply_rec(struct req *, const struct ua_field *, uint32_t);
 int	reply_end(struct req *);
 void	reply_drop(struct req *);
 int	server_run(int foreground_debug);
+/* 1 while clients are being served or were within the last few ms */
+int	server_busy(void);
 /* per-uid token bucket for auth and passwd: 1 allowed, 0 busy */
 int	rate_allow(uid_t uid);
 

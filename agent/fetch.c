@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "agent.h"
@@ -531,9 +532,42 @@ fetch_initgroups(const char *name, const char *dn, const char *gidstr,
 	return 0;
 }
 
+static int fetch_pages(struct ldc *, const char *, char **,
+    int (*)(void *, LDAP *, LDAPMessage *), void *, int);
+
 int
 fetch_paged(struct ldc *c, const char *filter, char **attrs,
     int (*fn)(void *, LDAP *, LDAPMessage *), void *ctx)
+{
+	return fetch_pages(c, filter, attrs, fn, ctx, 0);
+}
+
+int
+fetch_paged_bg(struct ldc *c, const char *filter, char **attrs,
+    int (*fn)(void *, LDAP *, LDAPMessage *), void *ctx)
+{
+	return fetch_pages(c, filter, attrs, fn, ctx, 1);
+}
+
+/*
+ * A cold lookup waits for a directory round trip of its own; on a small
+ * host the refresh's pages (parsed here, produced by the server) compete
+ * with it for the CPU.  So the refresh asks for its next page when the
+ * clients are quiet, or after 50 ms: it slows down under a burst of
+ * lookups but always goes on.
+ */
+static void
+fetch_yield(void)
+{
+	int	i;
+
+	for (i = 0; i < 50 && server_busy(); i++)
+		usleep(1000);
+}
+
+static int
+fetch_pages(struct ldc *c, const char *filter, char **attrs,
+    int (*fn)(void *, LDAP *, LDAPMessage *), void *ctx, int bg)
 {
 	struct berval	 cookie = { 0, NULL };
 	struct timeval	 tv = { ag.cfg.timeout, 0 };
@@ -545,6 +579,8 @@ fetch_paged(struct ldc *c, const char *filter, char **attrs,
 
 	while (more) {
 		more = 0;
+		if (bg)
+			fetch_yield();
 		rc = ldap_create_page_control(c->ld, PAGE_SIZE,
 		    cookie.bv_val != NULL ? &cookie : NULL, 0, &page);
 		ber_memfree(cookie.bv_val);

@@ -238,10 +238,10 @@ full_refresh(void)
 		ldc_close(&c);
 		return -1;
 	}
-	rc = fetch_paged(&c, "(objectClass=posixAccount)", fetch_user_attrs,
+	rc = fetch_paged_bg(&c, "(objectClass=posixAccount)", fetch_user_attrs,
 	    fr_user, &r);
 	if (rc == LDAP_SUCCESS)
-		rc = fetch_paged(&c, "(objectClass=posixGroup)",
+		rc = fetch_paged_bg(&c, "(objectClass=posixGroup)",
 		    fetch_group_attrs, fr_group, &r);
 	if (rc == LDAP_SUCCESS)
 		fr_initgroups(&r);

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ static pthread_mutex_t	 mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	 idle_cv = PTHREAD_COND_INITIALIZER;
 static struct peer	*peers;
 static int		 active;
+static _Atomic int64_t	 last_accept_ms;	/* monotonic */
 
 static int admin_status(struct req *);
 static int admin_flush(struct req *);
@@ -290,6 +292,17 @@ conn_main(void *arg)
 	return NULL;
 }
 
+int
+server_busy(void)
+{
+	int	n;
+
+	pthread_mutex_lock(&mu);
+	n = active;
+	pthread_mutex_unlock(&mu);
+	return n > 0 || (int64_t)now_ms_monotonic() - last_accept_ms < 3;
+}
+
 static void
 accept_one(int lfd, pthread_attr_t *attr)
 {
@@ -303,6 +316,7 @@ accept_one(int lfd, pthread_attr_t *attr)
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) ==
 	    -1)
 		return;
+	last_accept_ms = (int64_t)now_ms_monotonic();
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1) {
 		close(fd);
 		return;
