@@ -142,8 +142,23 @@ ldc_try(struct ldc *c, int i)
 		ldap_free_urldesc(lud);
 	}
 	/* libldap connects lazily: make it connect now, within the timeout */
-	if ((rc = ldap_connect(c->ld)) != LDAP_SUCCESS)
+	if ((rc = ldap_connect(c->ld)) != LDAP_SUCCESS) {
+		char	*diag = NULL;
+
+		/* say why: a TLS failure ("certificate verify failed") is
+		 * a configuration problem the administrator must see */
+		ldap_get_option(c->ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+		if (diag != NULL && (*diag == '\0' || *diag == '(')) {
+			ldap_memfree(diag);	/* "(unknown error code)" */
+			diag = NULL;
+		}
+		log_warn("%s: %s%s%s%s", uri, ldap_err2string(rc),
+		    diag != NULL ? ": " : "", diag != NULL ? diag : "",
+		    ldaps ? " (down, or its certificate is not signed by "
+		    "tls_ca or does not name the host)" : "");
+		ldap_memfree(diag);
 		return rc;
+	}
 	return LDAP_SUCCESS;
 }
 

@@ -327,3 +327,19 @@ agent_log_clean() {
 		ok "no sanitizer report in the agent log"
 	fi
 }
+
+# ---- certificates --------------------------------------------------------------
+# pki_ca DIR: a test CA in DIR (ca.key, ca.crt); pki_cert DIR NAME CN
+# [EXTFILE]: NAME.key and NAME.crt signed by it.  `openssl req`, 2 days.
+pki_ca() {
+	mkdir -p "$1"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1/ca.key" \
+	    -out "$1/ca.crt" -days 2 -subj "/CN=UnifiedID test CA" 2>/dev/null
+}
+pki_cert() {
+	openssl req -newkey rsa:2048 -nodes -keyout "$1/$2.key" \
+	    -out "$1/$2.csr" -subj "/CN=$3" 2>/dev/null &&
+	openssl x509 -req -in "$1/$2.csr" -CA "$1/ca.crt" -CAkey "$1/ca.key" \
+	    -CAcreateserial -out "$1/$2.crt" -days 2 ${4:+-extfile "$4"} \
+	    2>/dev/null
+}

@@ -5,16 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 P="$T/pki"
-mkdir -p "$P"
-mk() {	# mk NAME CN [extfile]
-	openssl req -newkey rsa:2048 -nodes -keyout "$P/$1.key" \
-	    -out "$P/$1.csr" -subj "/CN=$2" 2>/dev/null &&
-	openssl x509 -req -in "$P/$1.csr" -CA "$P/ca.crt" -CAkey "$P/ca.key" \
-	    -CAcreateserial -out "$P/$1.crt" -days 2 ${3:+-extfile "$3"} \
-	    2>/dev/null
-}
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$P/ca.key" \
-    -out "$P/ca.crt" -days 2 -subj "/CN=UnifiedID test CA" 2>/dev/null
+mk() { pki_cert "$P" "$@"; }	# mk NAME CN [extfile]
+pki_ca "$P"
 printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$P/san"
 mk server 127.0.0.1 "$P/san"
 mk client zhangwei
