@@ -281,6 +281,7 @@ struct req {
 	int64_t		 end;		/* no write after this (monotonic ms) */
 	struct ua_rec	 args;
 	struct ua_wbuf	*out;		/* reply_buffer(), or NULL */
+	struct req	*next;		/* waiting for a thread (server.c) */
 };
 int	lookup_pw(struct req *);
 int	lookup_gr(struct req *);

@@ -269,10 +269,22 @@ serve_one(struct req *q)
 	    ua_action_name(code), rc);
 }
 
-static void *
-conn_main(void *arg)
+/*
+ * Threads: one connection at a time each.  A thread that has served its
+ * connection waits a while for the next one (at most POOL_IDLE_MAX wait),
+ * so a burst of lookups does not pay for a thread each; when none waits,
+ * accept_one starts a new one (up to max_clients at once, as before).
+ */
+#define POOL_IDLE_MAX		8
+#define POOL_IDLE_SECONDS	30
+
+static pthread_cond_t	 work_cv = PTHREAD_COND_INITIALIZER;
+static struct req	*work_head, *work_tail;
+static int		 idle_threads, queued, pool_stop;
+
+static void
+conn_serve(struct req *q)
 {
-	struct req	*q = arg;
 	struct peer	*p;
 
 	q->end = ua_deadline(RESPONSE_MAX_MS);
@@ -289,7 +301,38 @@ conn_main(void *arg)
 		pthread_cond_broadcast(&idle_cv);
 	pthread_mutex_unlock(&mu);
 	free(q);
-	return NULL;
+}
+
+static void *
+conn_main(void *arg)
+{
+	struct req	*q = arg;
+	struct timespec	 ts;
+
+	for (;;) {
+		conn_serve(q);
+		pthread_mutex_lock(&mu);
+		if (idle_threads >= POOL_IDLE_MAX || pool_stop) {
+			pthread_mutex_unlock(&mu);
+			return NULL;
+		}
+		idle_threads++;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += POOL_IDLE_SECONDS;
+		while (work_head == NULL && !pool_stop)
+			if (pthread_cond_timedwait(&work_cv, &mu, &ts) ==
+			    ETIMEDOUT)
+				break;
+		idle_threads--;
+		if ((q = work_head) == NULL) {
+			pthread_mutex_unlock(&mu);
+			return NULL;
+		}
+		if ((work_head = q->next) == NULL)
+			work_tail = NULL;
+		queued--;
+		pthread_mutex_unlock(&mu);
+	}
 }
 
 int
@@ -343,6 +386,20 @@ accept_one(int lfd, pthread_attr_t *attr)
 	q->uid = cr.uid;
 	q->gid = cr.gid;
 	q->pid = cr.pid;
+	/* a thread waiting for work takes it; else a new one */
+	pthread_mutex_lock(&mu);
+	if (idle_threads > queued) {
+		if (work_tail != NULL)
+			work_tail->next = q;
+		else
+			work_head = q;
+		work_tail = q;
+		queued++;
+		pthread_cond_signal(&work_cv);
+		pthread_mutex_unlock(&mu);
+		return;
+	}
+	pthread_mutex_unlock(&mu);
 	if (pthread_create(&t, attr, conn_main, q) != 0) {
 		log_warn("cannot start a thread: %s", strerror(errno));
 		close(fd);
@@ -465,6 +522,9 @@ server_run(int debug)
 		if (pthread_cond_timedwait(&idle_cv, &mu, &ts) == ETIMEDOUT)
 			break;
 	rc = active > 0 ? 1 : 0;
+	/* the waiting threads go */
+	pool_stop = 1;
+	pthread_cond_broadcast(&work_cv);
 	pthread_mutex_unlock(&mu);
 	refresh_stop();
 	pthread_attr_destroy(&attr);
