@@ -155,6 +155,17 @@ ig_from_map(struct ig_out *o, const struct nssmap_pw *r, int *errnop)
 		*o->groupsp = ng;
 		*o->size = want;
 	}
+	if (had == 0 || (had == 1 && (*o->groupsp)[0] == o->skip)) {
+		/* the usual call: only `group` itself is left out */
+		gid_t	*g = *o->groupsp, skip = o->skip;
+		long	 n = *o->start, cap = *o->size;
+
+		for (i = 0; i < (long)r->ngroups && n < cap; i++)
+			if (gids[i] != skip && gids[i] != IG_EMPTY)
+				g[n++] = gids[i];
+		*o->start = n;
+		return NSS_STATUS_SUCCESS;
+	}
 	for (i = 0; i < (long)r->ngroups && *o->start < *o->size; i++)
 		if (!ig_had(o, had, gids[i]))
 			(*o->groupsp)[(*o->start)++] = gids[i];
