@@ -343,3 +343,21 @@ pki_cert() {
 	    -CAcreateserial -out "$1/$2.crt" -days 2 ${4:+-extfile "$4"} \
 	    2>/dev/null
 }
+
+# ---- the unifiedid CLI ------------------------------------------------------------
+# cli_run CMD...: sets OUT (stdout), ERR (stderr), RC; appends both to
+# $T/all-output for the final "no password printed" checks
+cli_run() {
+	OUT=$("$@" 2>"$T/err" </dev/null)
+	RC=$?
+	ERR=$(cat "$T/err")
+	printf '%s\n%s\n' "$OUT" "$ERR" >> "$T/all-output"
+}
+# cli_py EXPR: a Python expression on the JSON document in OUT (d); a
+# tuple prints space-separated
+cli_py() {
+	printf '%s' "$OUT" | python3 -c "import json,sys
+d = json.load(sys.stdin)
+r = ($1)
+print(' '.join(map(str, r)) if isinstance(r, tuple) else r)" 2>&1
+}

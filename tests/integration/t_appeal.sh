@@ -28,7 +28,7 @@ printf '\x89PNG\r\n\x1a\nfront-of-id-card' > "$T/front.png"
 printf '\xff\xd8\xff\xe0back-of-id-card' > "$T/back.jpg"
 printf 'GIF89a-not-allowed' > "$T/scan.gif"
 head -c 1048577 /dev/zero | sed '1s/^/\xff\xd8\xff/' > "$T/big.jpg"
-run() { OUT=$("$@" 2>"$T/err" </dev/null); RC=$?; ERR=$(cat "$T/err"); printf '%s\n%s\n' "$OUT" "$ERR" >> "$T/all-output"; }
+run() { cli_run "$@"; }
 as() { local who=$1; shift; run "$CLI" -D "$who" -y "$T/demo.pw" "$@"; }
 mod() {	# mod UID ; LDIF on stdin ; prints rc
 	ldapmodify -x -H "$URI" -D "uid=$1,$P" -w "$PW" >"$T/out" 2>&1

@@ -20,21 +20,11 @@ printf '%s\n' "$PW" > "$T/demo.pw"
 
 # run CMD...: sets OUT (stdout), ERR (stderr), RC; keeps every output for
 # the final "no password printed" check
-run() {
-	OUT=$("$@" 2>"$T/err" </dev/null)
-	RC=$?
-	ERR=$(cat "$T/err")
-	printf '%s\n%s\n' "$OUT" "$ERR" >> "$T/all-output"
-}
+run() { cli_run "$@"; }
 admin() { run "$CLI" -D "$ADMIN_DN" -y "$T/admin.pw" "$@"; }
 as() { local who=$1; shift; run "$CLI" -D "$who" -y "$T/demo.pw" "$@"; }
 # jq-like: py EXPR evaluates a Python expression on the JSON document in OUT
-py() {
-	printf '%s' "$OUT" | python3 -c "import json,sys
-d = json.load(sys.stdin)
-r = ($1)
-print(' '.join(map(str, r)) if isinstance(r, tuple) else r)" 2>&1
-}
+py() { cli_py "$@"; }
 attr() {	# attr DN NAME: the values, base64 (UTF-8) decoded
 	asearch -b "$1" -s base "$2" | python3 -c 'import base64, sys
 n = sys.argv[1].lower()

@@ -19,19 +19,9 @@ unset UNIFIEDID_BASE LANGUAGE LANG LC_MESSAGES
 printf '%s\n' "$ADMIN_PW" > "$T/admin.pw"
 printf '%s\n' 'Demo@2024pass' > "$T/demo.pw"
 
-run() {
-	OUT=$("$@" 2>"$T/err" </dev/null)
-	RC=$?
-	ERR=$(cat "$T/err")
-	printf '%s\n%s\n' "$OUT" "$ERR" >> "$T/all-output"
-}
+run() { cli_run "$@"; }
 admin() { run "$CLI" -D "$ADMIN_DN" -y "$T/admin.pw" "$@"; }
-py() {
-	printf '%s' "$OUT" | python3 -c "import json,sys
-d = json.load(sys.stdin)
-r = ($1)
-print(' '.join(map(str, r)) if isinstance(r, tuple) else r)" 2>&1
-}
+py() { cli_py "$@"; }
 # the values of one attribute of one entry, base64 decoded
 attr() {
 	asearch -b "$1" -s base "$2" | python3 -c 'import base64, sys
