@@ -13,6 +13,8 @@
  * UA_AUTH and UA_PASSWD take a token from the caller's uid's bucket
  * (auth_rate a minute) or answer UA_BUSY.
  */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -278,9 +280,13 @@ serve_one(struct req *q)
 #define POOL_IDLE_MAX		8
 #define POOL_IDLE_SECONDS	30
 
-static pthread_cond_t	 work_cv = PTHREAD_COND_INITIALIZER;
 static struct req	*work_head, *work_tail;
 static int		 idle_threads, queued, pool_stop;
+/* an idle thread also accepts by itself (no hand-off: one wake-up less
+ * a lookup); EPOLLEXCLUSIVE wakes one waiter a connection */
+static int		 listen_fd = -1, stop_fd = -1;
+
+static struct req *admit(int fd);
 
 static void
 conn_serve(struct req *q)
@@ -303,11 +309,79 @@ conn_serve(struct req *q)
 	free(q);
 }
 
+/*
+ * Wait (at most POOL_IDLE_SECONDS) for the next connection: one the
+ * accepting thread queued, or one this thread accepts itself.  NULL: time
+ * to go (idle too long, or the agent stops).  Called without mu; the
+ * thread counts as idle meanwhile.
+ */
+static struct req *
+idle_wait(void)
+{
+	static _Thread_local int ep = -1;
+	struct epoll_event	 ev[2];
+	struct req		*q = NULL;
+	int64_t			 end = (int64_t)now_ms_monotonic() +
+				    POOL_IDLE_SECONDS * 1000, left;
+	int			 n, i, fd;
+
+	if (ep == -1) {
+		struct epoll_event e = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+
+		if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+			return NULL;
+		e.data.fd = listen_fd;
+		(void)epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &e);
+		e.events = EPOLLIN;
+		e.data.fd = stop_fd;
+		(void)epoll_ctl(ep, EPOLL_CTL_ADD, stop_fd, &e);
+	}
+	pthread_mutex_lock(&mu);
+	idle_threads++;
+	for (;;) {
+		if (pool_stop)
+			break;
+		if ((q = work_head) != NULL) {
+			if ((work_head = q->next) == NULL)
+				work_tail = NULL;
+			queued--;
+			break;
+		}
+		if ((left = end - (int64_t)now_ms_monotonic()) <= 0)
+			break;
+		pthread_mutex_unlock(&mu);
+		/* short waits: a queued connection is seen within 50 ms */
+		n = epoll_wait(ep, ev, 2, left > 50 ? 50 : (int)left);
+		for (i = 0; i < n && q == NULL; i++) {
+			if (ev[i].data.fd != listen_fd) {
+				uint64_t	c;
+
+				if (read(stop_fd, &c, sizeof(c)) == -1)
+					c = 0;	/* another thread reset it */
+				continue;
+			}
+			fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC |
+			    SOCK_NONBLOCK);
+			if (fd != -1)
+				q = admit(fd);
+		}
+		pthread_mutex_lock(&mu);
+		if (q != NULL)
+			break;
+	}
+	idle_threads--;
+	pthread_mutex_unlock(&mu);
+	if (q == NULL) {
+		close(ep);
+		ep = -1;
+	}
+	return q;
+}
+
 static void *
 conn_main(void *arg)
 {
 	struct req	*q = arg;
-	struct timespec	 ts;
 
 	for (;;) {
 		conn_serve(q);
@@ -316,22 +390,9 @@ conn_main(void *arg)
 			pthread_mutex_unlock(&mu);
 			return NULL;
 		}
-		idle_threads++;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += POOL_IDLE_SECONDS;
-		while (work_head == NULL && !pool_stop)
-			if (pthread_cond_timedwait(&work_cv, &mu, &ts) ==
-			    ETIMEDOUT)
-				break;
-		idle_threads--;
-		if ((q = work_head) == NULL) {
-			pthread_mutex_unlock(&mu);
-			return NULL;
-		}
-		if ((work_head = q->next) == NULL)
-			work_tail = NULL;
-		queued--;
 		pthread_mutex_unlock(&mu);
+		if ((q = idle_wait()) == NULL)
+			return NULL;
 	}
 }
 
@@ -349,20 +410,60 @@ server_busy(void)
 static void
 accept_one(int lfd, pthread_attr_t *attr)
 {
-	struct ucred	 cr;
-	socklen_t	 len = sizeof(cr);
 	struct req	*q;
 	struct peer	*p;
 	pthread_t	 t;
-	int		 fd, per_uid = (int)ag.cfg.max_clients / 4, ok;
+	uint64_t	 one = 1;
+	int		 fd;
 
 	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) ==
 	    -1)
 		return;
+	if ((q = admit(fd)) == NULL)
+		return;
+	/* a thread waiting for work takes it; else a new one */
+	pthread_mutex_lock(&mu);
+	if (idle_threads > queued) {
+		if (work_tail != NULL)
+			work_tail->next = q;
+		else
+			work_head = q;
+		work_tail = q;
+		queued++;
+		pthread_mutex_unlock(&mu);
+		/* the idle threads wait in epoll: wake them */
+		if (write(stop_fd, &one, sizeof(one)) == -1)
+			log_debug("eventfd: %s", strerror(errno));
+		return;
+	}
+	pthread_mutex_unlock(&mu);
+	if (pthread_create(&t, attr, conn_main, q) != 0) {
+		log_warn("cannot start a thread: %s", strerror(errno));
+		close(fd);
+		pthread_mutex_lock(&mu);
+		p = peer_get(q->uid);
+		p->active--;
+		active--;
+		pthread_mutex_unlock(&mu);
+		free(q);
+	}
+}
+
+/* A connection accepted: its peer's credentials and the limits; the
+ * request, counted as active, or NULL (closed). */
+static struct req *
+admit(int fd)
+{
+	struct ucred	 cr;
+	socklen_t	 len = sizeof(cr);
+	struct req	*q;
+	struct peer	*p;
+	int		 per_uid = (int)ag.cfg.max_clients / 4, ok;
+
 	last_accept_ms = (int64_t)now_ms_monotonic();
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1) {
 		close(fd);
-		return;
+		return NULL;
 	}
 	if (per_uid < 4)
 		per_uid = 4;
@@ -379,36 +480,14 @@ accept_one(int lfd, pthread_attr_t *attr)
 		log_debug("uid=%u: too many connections, refused",
 		    (unsigned)cr.uid);
 		close(fd);
-		return;
+		return NULL;
 	}
 	q = xcalloc(1, sizeof(*q));
 	q->fd = fd;
 	q->uid = cr.uid;
 	q->gid = cr.gid;
 	q->pid = cr.pid;
-	/* a thread waiting for work takes it; else a new one */
-	pthread_mutex_lock(&mu);
-	if (idle_threads > queued) {
-		if (work_tail != NULL)
-			work_tail->next = q;
-		else
-			work_head = q;
-		work_tail = q;
-		queued++;
-		pthread_cond_signal(&work_cv);
-		pthread_mutex_unlock(&mu);
-		return;
-	}
-	pthread_mutex_unlock(&mu);
-	if (pthread_create(&t, attr, conn_main, q) != 0) {
-		log_warn("cannot start a thread: %s", strerror(errno));
-		close(fd);
-		free(q);
-		pthread_mutex_lock(&mu);
-		p->active--;
-		active--;
-		pthread_mutex_unlock(&mu);
-	}
+	return q;
 }
 
 /* the directory of the socket: created 0755 when missing */
@@ -484,6 +563,13 @@ server_run(int debug)
 		rc_fail = 1;
 		goto out;
 	}
+	if ((stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
+		log_err("eventfd: %s", strerror(errno));
+		rc_fail = 1;
+		rc = 0;
+		goto out;
+	}
+	listen_fd = lfd;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, THREAD_STACK);
@@ -511,6 +597,17 @@ server_run(int debug)
 	}
 	log_info("stopping");
 	ag.stop = 1;
+	/* the waiting threads go (before the listening socket closes: none
+	 * may accept on a number the kernel gives to something else) */
+	pthread_mutex_lock(&mu);
+	pool_stop = 1;
+	pthread_mutex_unlock(&mu);
+	{
+		uint64_t one = 1;
+
+		if (write(stop_fd, &one, sizeof(one)) == -1)
+			log_debug("eventfd: %s", strerror(errno));
+	}
 	close(lfd);
 	lfd = -1;
 	unlink(ag.cfg.socket);
@@ -522,9 +619,6 @@ server_run(int debug)
 		if (pthread_cond_timedwait(&idle_cv, &mu, &ts) == ETIMEDOUT)
 			break;
 	rc = active > 0 ? 1 : 0;
-	/* the waiting threads go */
-	pool_stop = 1;
-	pthread_cond_broadcast(&work_cv);
 	pthread_mutex_unlock(&mu);
 	refresh_stop();
 	pthread_attr_destroy(&attr);
