@@ -350,14 +350,16 @@ idle_wait(void)
 		if ((left = end - (int64_t)now_ms_monotonic()) <= 0)
 			break;
 		pthread_mutex_unlock(&mu);
-		/* short waits: a queued connection is seen within 50 ms */
-		n = epoll_wait(ep, ev, 2, left > 50 ? 50 : (int)left);
+		/* every hand-off and the stop post a token (a semaphore
+		 * eventfd): each token wakes one waiter, who then looks at
+		 * the queue; the 1 s cap is only a safety net */
+		n = epoll_wait(ep, ev, 2, left > 1000 ? 1000 : (int)left);
 		for (i = 0; i < n && q == NULL; i++) {
 			if (ev[i].data.fd != listen_fd) {
 				uint64_t	c;
 
 				if (read(stop_fd, &c, sizeof(c)) == -1)
-					c = 0;	/* another thread reset it */
+					c = 0;	/* another took the token */
 				continue;
 			}
 			fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC |
@@ -563,7 +565,8 @@ server_run(int debug)
 		rc_fail = 1;
 		goto out;
 	}
-	if ((stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
+	if ((stop_fd = eventfd(0, EFD_SEMAPHORE | EFD_NONBLOCK |
+	    EFD_CLOEXEC)) == -1) {
 		log_err("eventfd: %s", strerror(errno));
 		rc_fail = 1;
 		rc = 0;
@@ -603,9 +606,9 @@ server_run(int debug)
 	pool_stop = 1;
 	pthread_mutex_unlock(&mu);
 	{
-		uint64_t one = 1;
+		uint64_t every = POOL_IDLE_MAX + 1;	/* a token each */
 
-		if (write(stop_fd, &one, sizeof(one)) == -1)
+		if (write(stop_fd, &every, sizeof(every)) == -1)
 			log_debug("eventfd: %s", strerror(errno));
 	}
 	close(lfd);
