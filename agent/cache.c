@@ -46,7 +46,7 @@ cache_open(const char *dir, long size_mib, char *err, size_t errlen)
 	    (rc = mdb_env_set_maxdbs(env, DB_N)) != 0 ||
 	    (rc = mdb_env_set_maxreaders(env, 4200)) != 0 ||
 	    (rc = mdb_env_set_mapsize(env, (size_t)size_mib << 20)) != 0 ||
-	    (rc = mdb_env_open(env, dir, MDB_NOSYNC | MDB_NOTLS, 0600)) != 0)
+	    (rc = mdb_env_open(env, dir, MDB_NOSYNC | MDB_NOTLS | MDB_WRITEMAP, 0600)) != 0)
 		goto fail;
 	if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) != 0)
 		goto fail;

@@ -17,6 +17,7 @@
  * with their groups, so the map never answers initgroups wrongly.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,12 +271,28 @@ full_refresh(void)
 	return rc == LDAP_SUCCESS ? 0 : -1;
 }
 
+/*
+ * The background threads run at the lowest priority (SCHED_IDLE): on a
+ * small host they get the CPU time the lookups leave, so a lookup never
+ * waits behind a page of the refresh or a publication.
+ */
+static void
+background_priority(void)
+{
+	struct sched_param	sp = { 0 };
+
+	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0)
+		log_debug("SCHED_IDLE refused: running at normal priority");
+}
+
 static void *
 refresher_main(void *arg)
 {
 	struct timespec	ts;
 	int		ok;
 	long		wait;
+
+	background_priority();
 
 	pthread_mutex_lock(&mu);
 	while (!stopping) {
@@ -444,6 +461,8 @@ publisher_main(void *arg)
 	struct timespec	 ts;
 	int64_t		 now, last_pub = 0, last_beat = 0, due, gap = PUBLISH_GAP_MS;
 	int		 ok;
+
+	background_priority();
 
 	pthread_mutex_lock(&mu);
 	while (!stopping) {

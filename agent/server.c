@@ -238,13 +238,17 @@ static void
 serve_one(struct req *q)
 {
 	const struct action	*a = NULL;
+	struct ua_reader	 rd = { .fd = q->fd, .initial = 4096 };
 	size_t			 i;
 	int64_t			 deadline = ua_deadline(UA_TIMEOUT_SERVER_MS);
 	uint16_t		 code;
 	int			 rc;
 
-	if (ua_read_header(q->fd, &code, deadline) == -1 ||
-	    ua_read_rec(q->fd, &q->args, &ua_req_limits, deadline) == -1) {
+	/* one read for the whole request (nearly always) */
+	rc = ua_reader_header(&rd, &code, deadline) == -1 ||
+	    ua_reader_rec(&rd, &q->args, &ua_req_limits, deadline) == -1;
+	ua_reader_free(&rd);
+	if (rc) {
 		log_debug("client uid=%u pid=%d: %s", (unsigned)q->uid,
 		    (int)q->pid, strerror(errno));
 		/* a malformed request gets an answer; a dead one nothing */
@@ -272,21 +276,45 @@ serve_one(struct req *q)
 }
 
 /*
- * Threads: one connection at a time each.  A thread that has served its
- * connection waits a while for the next one (at most POOL_IDLE_MAX wait),
- * so a burst of lookups does not pay for a thread each; when none waits,
- * accept_one starts a new one (up to max_clients at once, as before).
+ * Threads: each serves one connection at a time.  Idle threads wait in
+ * epoll on the listening socket and accept connections themselves; the
+ * socket is registered EPOLLEXCLUSIVE, so a connection wakes exactly one
+ * waiting thread (none while all are busy: the connection then stays
+ * ready in every thread's epoll set and the first thread back takes it).
+ * The thread that takes a connection starts another when no other one is
+ * left waiting, so a connection never waits for a busy thread while
+ * max_clients allows more (one more thread than that is allowed: it
+ * accepts and refuses at once what is over a limit).  At most
+ * POOL_IDLE_MAX threads wait; one that has waited POOL_IDLE_SECONDS goes
+ * unless it is the last.  The main thread only reads the signals.
  */
 #define POOL_IDLE_MAX		8
 #define POOL_IDLE_SECONDS	30
 
-static struct req	*work_head, *work_tail;
-static int		 idle_threads, queued, pool_stop;
-/* an idle thread also accepts by itself (no hand-off: one wake-up less
- * a lookup); EPOLLEXCLUSIVE wakes one waiter a connection */
+static pthread_attr_t	 pool_attr;
+static int		 threads, idle_threads, pool_stop;
+/* the stop posts tokens on a semaphore eventfd: each wakes one waiter */
 static int		 listen_fd = -1, stop_fd = -1;
 
 static struct req *admit(int fd);
+static void *pool_main(void *);
+
+/* one more thread, with mu held; -1 when it cannot be started */
+static int
+pool_spawn(void)
+{
+	pthread_t	t;
+	int		e;
+
+	if (pool_stop || threads > (int)ag.cfg.max_clients)
+		return -1;
+	if ((e = pthread_create(&t, &pool_attr, pool_main, NULL)) != 0) {
+		log_warn("cannot start a thread: %s", strerror(e));
+		return -1;
+	}
+	threads++;
+	return 0;
+}
 
 static void
 conn_serve(struct req *q)
@@ -303,99 +331,89 @@ conn_serve(struct req *q)
 	pthread_mutex_lock(&mu);
 	p = peer_get(q->uid);
 	p->active--;
-	if (--active == 0)
-		pthread_cond_broadcast(&idle_cv);
+	active--;
 	pthread_mutex_unlock(&mu);
 	free(q);
 }
 
 /*
- * Wait (at most POOL_IDLE_SECONDS) for the next connection: one the
- * accepting thread queued, or one this thread accepts itself.  NULL: time
- * to go (idle too long, or the agent stops).  Called without mu; the
- * thread counts as idle meanwhile.
+ * Wait for the next connection and accept it.  NULL: time to go (idle
+ * too long while others wait, or the agent stops).  Called with mu held,
+ * returns with mu held; the thread counts as idle meanwhile.
  */
 static struct req *
-idle_wait(void)
+idle_wait(int ep)
 {
-	static _Thread_local int ep = -1;
 	struct epoll_event	 ev[2];
 	struct req		*q = NULL;
 	int64_t			 end = (int64_t)now_ms_monotonic() +
 				    POOL_IDLE_SECONDS * 1000, left;
 	int			 n, i, fd;
 
-	if (ep == -1) {
-		struct epoll_event e = { .events = EPOLLIN | EPOLLEXCLUSIVE };
-
-		if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
-			return NULL;
-		e.data.fd = listen_fd;
-		(void)epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &e);
-		e.events = EPOLLIN;
-		e.data.fd = stop_fd;
-		(void)epoll_ctl(ep, EPOLL_CTL_ADD, stop_fd, &e);
-	}
-	pthread_mutex_lock(&mu);
 	idle_threads++;
-	for (;;) {
-		if (pool_stop)
-			break;
-		if ((q = work_head) != NULL) {
-			if ((work_head = q->next) == NULL)
-				work_tail = NULL;
-			queued--;
-			break;
+	while (q == NULL && !pool_stop) {
+		left = end - (int64_t)now_ms_monotonic();
+		if (left <= 0) {
+			if (idle_threads > 1)
+				break;
+			left = POOL_IDLE_SECONDS * 1000;
+			end = (int64_t)now_ms_monotonic() + left;
 		}
-		if ((left = end - (int64_t)now_ms_monotonic()) <= 0)
-			break;
 		pthread_mutex_unlock(&mu);
-		/* every hand-off and the stop post a token (a semaphore
-		 * eventfd): each token wakes one waiter, who then looks at
-		 * the queue; the 1 s cap is only a safety net */
+		/* the 1 s cap is only a safety net for the stop */
 		n = epoll_wait(ep, ev, 2, left > 1000 ? 1000 : (int)left);
 		for (i = 0; i < n && q == NULL; i++) {
-			if (ev[i].data.fd != listen_fd) {
-				uint64_t	c;
-
-				if (read(stop_fd, &c, sizeof(c)) == -1)
-					c = 0;	/* another took the token */
-				continue;
-			}
+			if (ev[i].data.fd != listen_fd)
+				continue;	/* the stop: seen below */
 			fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC |
 			    SOCK_NONBLOCK);
 			if (fd != -1)
 				q = admit(fd);
 		}
 		pthread_mutex_lock(&mu);
-		if (q != NULL)
-			break;
 	}
 	idle_threads--;
-	pthread_mutex_unlock(&mu);
-	if (q == NULL) {
-		close(ep);
-		ep = -1;
-	}
 	return q;
 }
 
 static void *
-conn_main(void *arg)
+pool_main(void *arg)
 {
-	struct req	*q = arg;
+	struct epoll_event	 e = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+	struct req		*q;
+	int			 ep;
 
-	for (;;) {
+	(void)arg;
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) != -1) {
+		e.data.fd = listen_fd;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &e) == -1) {
+			close(ep);
+			ep = -1;
+		} else {
+			e.events = EPOLLIN;
+			e.data.fd = stop_fd;
+			(void)epoll_ctl(ep, EPOLL_CTL_ADD, stop_fd, &e);
+		}
+	}
+	if (ep == -1)
+		log_warn("epoll: %s", strerror(errno));
+	pthread_mutex_lock(&mu);
+	while (ep != -1 && (q = idle_wait(ep)) != NULL) {
+		/* someone must be left to accept the next connection */
+		if (idle_threads == 0)
+			(void)pool_spawn();
+		pthread_mutex_unlock(&mu);
 		conn_serve(q);
 		pthread_mutex_lock(&mu);
-		if (idle_threads >= POOL_IDLE_MAX || pool_stop) {
-			pthread_mutex_unlock(&mu);
-			return NULL;
-		}
-		pthread_mutex_unlock(&mu);
-		if ((q = idle_wait()) == NULL)
-			return NULL;
+		if (idle_threads >= POOL_IDLE_MAX)
+			break;
 	}
+	if (--threads == 0)
+		pthread_cond_broadcast(&idle_cv);
+	pthread_mutex_unlock(&mu);
+	if (ep != -1)
+		close(ep);
+	return NULL;
 }
 
 int
@@ -407,48 +425,6 @@ server_busy(void)
 	n = active;
 	pthread_mutex_unlock(&mu);
 	return n > 0 || (int64_t)now_ms_monotonic() - last_accept_ms < 3;
-}
-
-static void
-accept_one(int lfd, pthread_attr_t *attr)
-{
-	struct req	*q;
-	struct peer	*p;
-	pthread_t	 t;
-	uint64_t	 one = 1;
-	int		 fd;
-
-	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) ==
-	    -1)
-		return;
-	if ((q = admit(fd)) == NULL)
-		return;
-	/* a thread waiting for work takes it; else a new one */
-	pthread_mutex_lock(&mu);
-	if (idle_threads > queued) {
-		if (work_tail != NULL)
-			work_tail->next = q;
-		else
-			work_head = q;
-		work_tail = q;
-		queued++;
-		pthread_mutex_unlock(&mu);
-		/* the idle threads wait in epoll: wake them */
-		if (write(stop_fd, &one, sizeof(one)) == -1)
-			log_debug("eventfd: %s", strerror(errno));
-		return;
-	}
-	pthread_mutex_unlock(&mu);
-	if (pthread_create(&t, attr, conn_main, q) != 0) {
-		log_warn("cannot start a thread: %s", strerror(errno));
-		close(fd);
-		pthread_mutex_lock(&mu);
-		p = peer_get(q->uid);
-		p->active--;
-		active--;
-		pthread_mutex_unlock(&mu);
-		free(q);
-	}
 }
 
 /* A connection accepted: its peer's credentials and the limits; the
@@ -535,8 +511,6 @@ socket_open(const char *path)
 int
 server_run(int debug)
 {
-	pthread_attr_t	 attr;
-	struct pollfd	 pfd[2];
 	sigset_t	 set;
 	struct timespec	 ts;
 	char		 err[512];
@@ -565,66 +539,69 @@ server_run(int debug)
 		rc_fail = 1;
 		goto out;
 	}
-	if ((stop_fd = eventfd(0, EFD_SEMAPHORE | EFD_NONBLOCK |
-	    EFD_CLOEXEC)) == -1) {
+	/* never read: once written it wakes every waiting thread */
+	if ((stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1) {
 		log_err("eventfd: %s", strerror(errno));
 		rc_fail = 1;
 		rc = 0;
 		goto out;
 	}
 	listen_fd = lfd;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, THREAD_STACK);
+	pthread_attr_init(&pool_attr);
+	pthread_attr_setdetachstate(&pool_attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&pool_attr, THREAD_STACK);
+	pthread_mutex_lock(&mu);
+	if (pool_spawn() == -1) {
+		pthread_mutex_unlock(&mu);
+		refresh_stop();
+		rc_fail = 1;
+		rc = 0;
+		goto out;
+	}
+	pthread_mutex_unlock(&mu);
 	log_info("unifiedid-agent %s ready on %s (%zu server%s)",
 	    UNIFIEDID_VERSION, ag.cfg.socket, ag.cfg.nuri,
 	    ag.cfg.nuri == 1 ? "" : "s");
 	(void)debug;
 	sd_notify_msg("READY=1");
 	for (;;) {
-		pfd[0].fd = lfd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = sfd;
-		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
-			break;
-		if (pfd[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
+		struct signalfd_siginfo si;
+		ssize_t n = read(sfd, &si, sizeof(si));
 
-			if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
-			    si.ssi_signo != SIGHUP)
-				break;
-		}
-		if (pfd[0].revents & POLLIN)
-			accept_one(lfd, &attr);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != sizeof(si) || si.ssi_signo != SIGHUP)
+			break;
 	}
 	log_info("stopping");
 	ag.stop = 1;
-	/* the waiting threads go (before the listening socket closes: none
-	 * may accept on a number the kernel gives to something else) */
+	/* every thread goes (before the listening socket closes: none may
+	 * accept on a number the kernel gives to something else); those
+	 * serving a client finish first (each is bounded in time) */
 	pthread_mutex_lock(&mu);
 	pool_stop = 1;
 	pthread_mutex_unlock(&mu);
 	{
-		uint64_t every = POOL_IDLE_MAX + 1;	/* a token each */
+		uint64_t one = 1;
 
-		if (write(stop_fd, &every, sizeof(every)) == -1)
+		if (write(stop_fd, &one, sizeof(one)) == -1)
 			log_debug("eventfd: %s", strerror(errno));
 	}
-	close(lfd);
-	lfd = -1;
-	unlink(ag.cfg.socket);
-	/* the clients being served finish (each is bounded in time) */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += 10;
 	pthread_mutex_lock(&mu);
-	while (active > 0)
+	while (threads > 0)
 		if (pthread_cond_timedwait(&idle_cv, &mu, &ts) == ETIMEDOUT)
 			break;
-	rc = active > 0 ? 1 : 0;
+	rc = threads > 0 ? 1 : 0;
 	pthread_mutex_unlock(&mu);
+	if (rc == 0) {
+		close(lfd);
+		lfd = -1;
+		unlink(ag.cfg.socket);
+	}
 	refresh_stop();
-	pthread_attr_destroy(&attr);
+	pthread_attr_destroy(&pool_attr);
 out:
 	if (lfd != -1) {
 		close(lfd);

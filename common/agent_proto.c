@@ -295,9 +295,18 @@ int
 ua_write_msg(int fd, uint16_t code, const struct ua_field *f, uint32_t n,
     int64_t deadline)
 {
-	if (ua_write_header(fd, code, deadline) == -1)
-		return -1;
-	return ua_write_rec(fd, f, n, deadline);
+	unsigned char	buf[1024];
+	struct ua_wbuf	w;
+	int		rc;
+
+	/* one send for a request that fits (nearly all): the agent finds
+	 * it whole when it wakes up */
+	ua_wbuf_init(&w, fd, buf, sizeof(buf));
+	rc = ua_wbuf_header(&w, code, deadline) == -1 ||
+	    ua_wbuf_rec(&w, f, n, deadline) == -1 ||
+	    ua_wbuf_flush(&w, deadline) == -1 ? -1 : 0;
+	explicit_bzero(buf, sizeof(buf));	/* a password, perhaps */
+	return rc;
 }
 
 int
@@ -436,44 +445,52 @@ ua_read_rec_peek(int fd, struct ua_rec *r, const struct ua_limits *lim,
 	return 1;
 }
 
-int
-ua_reader_rec(struct ua_reader *rd, struct ua_rec *r,
-    const struct ua_limits *lim, int64_t deadline)
+/*
+ * Read more into rd, growing its buffer when one unfinished message
+ * fills it (up to about max bytes): 0, or -1 with errno.  Waits for the
+ * socket until the deadline.
+ */
+static int
+ua_reader_fill(struct ua_reader *rd, size_t max, int64_t deadline)
 {
-	size_t	 used, ncap;
+	size_t	 ncap;
 	ssize_t	 got;
 	char	*nb;
-	int	 rc;
 
-	r->n = 0;
-	for (;;) {
-		rc = rd->len - rd->off < 4 ? 0 : ua_decode_rec(
-		    (unsigned char *)rd->buf + rd->off, rd->len - rd->off, r,
-		    lim, &used);
-		if (rc == 1) {
-			rd->off += used;
-			return 0;
-		}
-		if (rc == -1)
+	/* keep the unread bytes at the front */
+	if (rd->off > 0) {
+		memmove(rd->buf, rd->buf + rd->off, rd->len - rd->off);
+		rd->len -= rd->off;
+		rd->off = 0;
+	}
+	if (rd->len == rd->cap) {
+		/* full of one unfinished message: never beyond max */
+		if (rd->cap >= max) {
+			errno = EMSGSIZE;
 			return -1;
-		/* need more: keep the partial record at the front, grow
-		 * when it fills the buffer (its lengths are within lim) */
-		if (rd->off > 0) {
-			memmove(rd->buf, rd->buf + rd->off, rd->len - rd->off);
-			rd->len -= rd->off;
-			rd->off = 0;
 		}
-		if (rd->len == rd->cap) {
-			ncap = rd->cap > 0 ? rd->cap * 2 : 65536;
-			if ((nb = realloc(rd->buf, ncap)) == NULL)
-				return -1;
-			rd->buf = nb;
-			rd->cap = ncap;
+		ncap = rd->cap > 0 ? rd->cap * 2 : rd->initial > 0 ?
+		    rd->initial : 65536;
+		if (ncap < 8)
+			ncap = 8;
+		if ((nb = malloc(ncap)) == NULL)
+			return -1;
+		if (rd->len > 0)
+			memcpy(nb, rd->buf, rd->len);
+		if (rd->buf != NULL) {
+			explicit_bzero(rd->buf, rd->cap);
+			free(rd->buf);
 		}
+		rd->buf = nb;
+		rd->cap = ncap;
+	}
+	for (;;) {
 		got = recv(rd->fd, rd->buf + rd->len, rd->cap - rd->len, 0);
 		if (got > 0) {
 			rd->len += (size_t)got;
-			continue;
+			if (rd->len > rd->used)
+				rd->used = rd->len;
+			return 0;
 		}
 		if (got == 0) {
 			errno = ECONNRESET;
@@ -487,12 +504,62 @@ ua_reader_rec(struct ua_reader *rd, struct ua_rec *r,
 	}
 }
 
+int
+ua_reader_header(struct ua_reader *rd, uint16_t *code, int64_t deadline)
+{
+	uint32_t	m;
+	uint16_t	v, c;
+
+	while (rd->len - rd->off < 8)
+		if (ua_reader_fill(rd, 8, deadline) == -1)
+			return -1;
+	memcpy(&m, rd->buf + rd->off, 4);
+	memcpy(&v, rd->buf + rd->off + 4, 2);
+	memcpy(&c, rd->buf + rd->off + 6, 2);
+	if (ntohl(m) != UA_MAGIC || ntohs(v) != UA_VERSION) {
+		errno = EPROTO;
+		return -1;
+	}
+	rd->off += 8;
+	*code = ntohs(c);
+	return 0;
+}
+
+int
+ua_reader_rec(struct ua_reader *rd, struct ua_rec *r,
+    const struct ua_limits *lim, int64_t deadline)
+{
+	size_t	 used;
+	int	 rc;
+
+	r->n = 0;
+	for (;;) {
+		rc = rd->len - rd->off < 4 ? 0 : ua_decode_rec(
+		    (unsigned char *)rd->buf + rd->off, rd->len - rd->off, r,
+		    lim, &used);
+		if (rc == 1) {
+			rd->off += used;
+			return 0;
+		}
+		if (rc == -1)
+			return -1;
+		/* need more: a record is at most 4 bytes a field more than
+		 * its text (ua_decode_rec checked the lengths it saw) */
+		if (ua_reader_fill(rd, lim->max_bytes + 4 * (size_t)
+		    lim->max_fields + 4, deadline) == -1)
+			return -1;
+	}
+}
+
 void
 ua_reader_free(struct ua_reader *rd)
 {
-	free(rd->buf);
+	if (rd->buf != NULL) {
+		explicit_bzero(rd->buf, rd->used);	/* a password, perhaps */
+		free(rd->buf);
+	}
 	rd->buf = NULL;
-	rd->cap = rd->len = rd->off = 0;
+	rd->cap = rd->len = rd->off = rd->used = 0;
 }
 
 int
@@ -604,6 +671,28 @@ ua_call(const char *path, uint16_t action, const struct ua_field *f,
 		return -1;
 	}
 	return fd;
+}
+
+int
+ua_call_rd(const char *path, uint16_t action, const struct ua_field *f,
+    uint32_t n, uint16_t *status, int64_t deadline, struct ua_reader *rd)
+{
+	int	saved;
+
+	if ((rd->fd = ua_connect(path)) == -1)
+		return -1;
+	/* the answer cannot be there yet: wait for it before reading */
+	if (ua_write_msg(rd->fd, action, f, n, deadline) == -1 ||
+	    ua_wait(rd->fd, POLLIN, deadline) == -1 ||
+	    ua_reader_header(rd, status, deadline) == -1) {
+		saved = errno;
+		close(rd->fd);
+		rd->fd = -1;
+		ua_reader_free(rd);
+		errno = saved;
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -244,13 +244,19 @@ void	ua_rec_free(struct ua_rec *r);
  * reader owns everything read from fd after that (do not mix with
  * ua_read_rec on the same fd).  Records are decoded under lim as with
  * ua_read_rec; the buffer grows for a record larger than it, within lim.
- * ua_reader_free() frees the buffer (it does not close fd).
+ * ua_reader_header() reads a header the same way.  ua_reader_free()
+ * wipes (requests carry passwords) and frees the buffer; it does not
+ * close fd.
  */
 struct ua_reader {
 	int	 fd;
 	char	*buf;
 	size_t	 cap, len, off;
+	size_t	 initial;	/* first buffer size; 0: 64 KiB */
+	size_t	 used;		/* bytes ever filled (wiped when freed) */
 };
+int	ua_reader_header(struct ua_reader *rd, uint16_t *code,
+	    int64_t deadline);
 int	ua_reader_rec(struct ua_reader *rd, struct ua_rec *r,
 	    const struct ua_limits *lim, int64_t deadline);
 void	ua_reader_free(struct ua_reader *rd);
@@ -264,6 +270,12 @@ void	ua_reader_free(struct ua_reader *rd);
  */
 int	ua_call(const char *path, uint16_t action, const struct ua_field *f,
 	    uint32_t n, uint16_t *status, int64_t deadline);
+/* The same with the response read through rd (zero-initialised, initial
+ * may be set): 0 with rd->fd open and the header consumed, or -1 (rd->fd
+ * -1, rd freed).  Fewer system calls than ua_call + ua_read_rec. */
+int	ua_call_rd(const char *path, uint16_t action,
+	    const struct ua_field *f, uint32_t n, uint16_t *status,
+	    int64_t deadline, struct ua_reader *rd);
 
 /* Parse a decimal uid/gid/number field: 0, or -1 if not a number that
  * fits in 32 bits (no sign, no leading zeros, no spaces). */

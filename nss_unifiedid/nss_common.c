@@ -99,22 +99,25 @@ static enum nss_status
 nu_ask(uint16_t action, const struct ua_field *arg, struct ua_rec *rec,
     int *errnop)
 {
-	int64_t		dl = ua_deadline(UA_TIMEOUT_LOOKUP_MS);
-	struct ua_rec	end = { 0 };
-	uint16_t	st;
-	int		fd, bad;
+	int64_t			dl = ua_deadline(UA_TIMEOUT_LOOKUP_MS);
+	struct ua_reader	rd = { .fd = -1, .initial = 4096 };
+	struct ua_rec		end = { 0 };
+	uint16_t		st;
+	int			bad;
 
-	if ((fd = ua_call(NULL, action, arg, 1, &st, dl)) == -1)
+	if (ua_call_rd(NULL, action, arg, 1, &st, dl, &rd) == -1)
 		return nu_unavail(errnop);
 	if (st != UA_OK) {
-		close(fd);
+		close(rd.fd);
+		ua_reader_free(&rd);
 		return nu_status(st, errnop);
 	}
-	bad = ua_read_rec(fd, rec, &ua_resp_limits, dl) == -1 ||
-	    (rec->n > 0 && (ua_read_rec(fd, &end, &ua_resp_limits, dl) == -1 ||
-	    end.n != 0));
+	bad = ua_reader_rec(&rd, rec, &ua_resp_limits, dl) == -1 ||
+	    (rec->n > 0 && (ua_reader_rec(&rd, &end, &ua_resp_limits,
+	    dl) == -1 || end.n != 0));
 	ua_rec_free(&end);
-	close(fd);
+	close(rd.fd);
+	ua_reader_free(&rd);
 	return bad ? nu_unavail(errnop) : NSS_STATUS_SUCCESS;
 }
 
@@ -186,9 +189,9 @@ nu_enum_next(struct nu_enum *e, int *errnop)
 	if (e->done)
 		return nu_notfound(errnop);
 	if (e->rd.fd == -1) {
-		e->rd.fd = ua_call(NULL, e->action, NULL, 0, &st,
-		    ua_deadline(UA_TIMEOUT_LOOKUP_MS));
-		if (e->rd.fd == -1) {
+		e->rd.len = e->rd.off = 0;
+		if (ua_call_rd(NULL, e->action, NULL, 0, &st,
+		    ua_deadline(UA_TIMEOUT_LOOKUP_MS), &e->rd) == -1) {
 			e->done = 1;
 			return nu_unavail(errnop);
 		}

@@ -48,7 +48,7 @@ struct nu_enum {
 };
 
 #define NU_ENUM_INIT(act) { PTHREAD_MUTEX_INITIALIZER, (act), \
-	{ -1, NULL, 0, 0, 0 }, 0, 0, { 0, NULL, NULL, 0, 0 } }
+	{ -1, NULL, 0, 0, 0, 0, 0 }, 0, 0, { 0, NULL, NULL, 0, 0 } }
 
 /* nss_common.c */
 int		 nu_name_ok(const char *);

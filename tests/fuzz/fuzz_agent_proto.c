@@ -111,10 +111,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ua_rec_free(&r);
 		return 0;
 	}
-	if (ua_read_header(fd, &code, ua_deadline(1000)) == 0) {
-		struct ua_reader rd = { fd, NULL, 0, 0, 0 };
+	{
+		/* a small first buffer: growth is exercised too */
+		struct ua_reader rd = { .fd = fd, .initial = 16 };
 
-		for (i = 0; i < 10000; i++) {
+		if (ua_reader_header(&rd, &code, ua_deadline(1000)) == -1)
+			i = 10000;
+		else
+			i = 0;
+		for (; i < 10000; i++) {
 			if (ua_reader_rec(&rd, &r, &small, ua_deadline(1000)) == -1) {
 				if (errno == ETIMEDOUT)
 					FAIL("reader timed out on a closed socket\n");
