@@ -160,8 +160,10 @@ int	cache_batch_end(struct cache_batch *, int commit);
  * cache_put (never DB_OFF: not synced), a deletion as cache_del, a
  * negative entry as cache_neg_put.  The _entry and _put calls take *s.
  * cache_later_write() writes the thread's queue in one transaction
- * (server.c calls it once the client has its answer): 1 when records
- * were stored (worth publishing), 0 when none, -1 on a write error.
+ * (server.c calls it once the client has its answer): 1 when it stored
+ * something the NSS map would show (worth publishing: a group, a
+ * person's groups, a person whose groups are known, a deletion), 0 when
+ * not, -1 on a write error.
  */
 void	cache_later_entry(enum cache_db, struct sv *, int64_t fetched);
 void	cache_later_put(enum cache_db, const char *key, struct sv *,

@@ -492,9 +492,34 @@ wq_apply(MDB_txn *txn, const struct wq_item *i)
 	}
 }
 
-/* write the queue in one transaction and empty it: 0 or -1 */
+/*
+ * Would the NSS map show this item (refresh.c publishes a person only
+ * with their groups)?  Asked inside the transaction that writes it.
+ */
 static int
-wq_write(struct wq *q, const char *what)
+wq_shown(MDB_txn *txn, const struct wq_item *i)
+{
+	MDB_val	v;
+
+	switch (i->op) {
+	case WQ_ENTRY:
+		if (i->db == DB_GR)
+			return 1;
+		return i->db == DB_PW && i->s.n > 0 &&
+		    txn_get(txn, DB_IG, i->s.v[0], &v) == 0;
+	case WQ_PUT:
+		return i->db == DB_IG;
+	case WQ_DEL:
+		return i->db == DB_PW || i->db == DB_GR || i->db == DB_IG;
+	default:
+		return 0;
+	}
+}
+
+/* write the queue in one transaction and empty it: 0 or -1; *shown
+ * (when not NULL) counts what the NSS map would show */
+static int
+wq_write(struct wq *q, const char *what, size_t *shown)
 {
 	MDB_txn	*txn;
 	size_t	 i;
@@ -503,8 +528,11 @@ wq_write(struct wq *q, const char *what)
 	if (q->n == 0)
 		return 0;
 	if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) == 0) {
-		for (i = 0; i < q->n && rc == 0; i++)
+		for (i = 0; i < q->n && rc == 0; i++) {
 			rc = wq_apply(txn, &q->it[i]);
+			if (rc == 0 && shown != NULL)
+				*shown += (size_t)wq_shown(txn, &q->it[i]);
+		}
 		if (rc != 0)
 			mdb_txn_abort(txn);
 		else
@@ -539,7 +567,7 @@ batch_add(struct cache_batch *b, enum wq_op op, enum cache_db db,
 		return -1;
 	}
 	wq_add(&b->q, op, db, key, s, t);
-	if (b->q.n >= BATCH_MAX && wq_write(&b->q, "refresh write") == -1)
+	if (b->q.n >= BATCH_MAX && wq_write(&b->q, "refresh write", NULL) == -1)
 		b->failed = 1;
 	return b->failed ? -1 : 0;
 }
@@ -568,7 +596,7 @@ cache_batch_end(struct cache_batch *b, int commit)
 {
 	int	rc = -1;
 
-	if (commit && !b->failed && wq_write(&b->q, "refresh write") == 0)
+	if (commit && !b->failed && wq_write(&b->q, "refresh write", NULL) == 0)
 		rc = 0;
 	wq_clear(&b->q);
 	free(b->q.it);
@@ -580,13 +608,11 @@ cache_batch_end(struct cache_batch *b, int commit)
 
 /* lookups: queued by the serving thread, written after its reply */
 static _Thread_local struct wq later;
-static _Thread_local size_t later_puts;
 
 void
 cache_later_entry(enum cache_db db, struct sv *s, int64_t fetched)
 {
 	wq_add(&later, WQ_ENTRY, db, NULL, s, fetched);
-	later_puts++;
 }
 
 void
@@ -594,7 +620,6 @@ cache_later_put(enum cache_db db, const char *key, struct sv *s,
     int64_t fetched)
 {
 	wq_add(&later, WQ_PUT, db, key, s, fetched);
-	later_puts++;
 }
 
 void
@@ -612,14 +637,13 @@ cache_later_neg(const char *key, int64_t when)
 int
 cache_later_write(void)
 {
-	size_t	puts = later_puts;
+	size_t	shown = 0;
 	int	rc;
 
-	later_puts = 0;
-	rc = wq_write(&later, "write");
+	rc = wq_write(&later, "write", &shown);
 	free(later.it);
 	memset(&later, 0, sizeof(later));
-	return rc == -1 ? -1 : puts > 0;
+	return rc == -1 ? -1 : shown > 0;
 }
 
 /* ---- sweeping, flushing, counting, walking ---- */

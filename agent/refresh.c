@@ -39,6 +39,8 @@ static int		 running, stopping, want_publish, want_full;
 static int		 complete;		/* the cache holds everything */
 static int		 refreshing;		/* a full refresh runs */
 static int64_t		 last_full, last_try, publications;
+static int		 map_complete;		/* the map holds a whole refresh */
+static size_t		 map_people;		/* people in the current map */
 static size_t		 last_users, last_groups;
 static int		 last_ok = -1;
 static struct nssmap_writer *writer;
@@ -419,9 +421,9 @@ pub_walk(struct pub *p, enum cache_db db)
 	mdb_cursor_close(cur);
 }
 
-/* 0 when a new map is out */
+/* 0 when a new map is out (with *npw people) */
 static int
-publish(void)
+publish(size_t *npw)
 {
 	struct pub	p;
 	size_t		i, skipped = 0;
@@ -447,6 +449,7 @@ publish(void)
 		    (unsigned long long)(now_ms_monotonic() - t0));
 	}
 	mdb_txn_abort(p.txn);
+	*npw = p.npw;
 	for (i = 0; i < p.npw; i++)
 		free((void *)(uintptr_t)p.pw[i].gids);
 	free(p.pw);
@@ -475,11 +478,18 @@ publisher_main(void *arg)
 		 */
 		if (want_publish && now - last_pub >= gap &&
 		    (!refreshing || last_pub == 0)) {
+			int	 whole = complete;	/* before its snapshot */
+			size_t	 npw = 0;
+
 			want_publish = 0;
 			pthread_mutex_unlock(&mu);
-			ok = publish() == 0;
+			ok = publish(&npw) == 0;
 			pthread_mutex_lock(&mu);
 			publications += ok;
+			if (ok) {
+				map_complete = whole;
+				map_people = npw;
+			}
 			last_beat = (int64_t)now_ms_monotonic();
 			gap = (last_beat - now) * PUBLISH_SHARE;
 			if (gap < PUBLISH_GAP_MS)
@@ -611,7 +621,10 @@ refresh_status(struct sv *s)
 	sv_addf(s, "last_refresh_ok=%d", last_ok);
 	sv_addf(s, "refresh_people=%zu", last_users);
 	sv_addf(s, "refresh_groups=%zu", last_groups);
-	sv_addf(s, "map=%s", writer != NULL ? "published" : "none");
+	sv_addf(s, "map=%s", writer == NULL ? "none" : publications > 0 ?
+	    "published" : "not yet");
+	sv_addf(s, "map_complete=%d", map_complete);
+	sv_addf(s, "map_people=%zu", map_people);
 	sv_addf(s, "publications=%lld", (long long)publications);
 	pthread_mutex_unlock(&mu);
 }
