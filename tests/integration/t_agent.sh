@@ -112,6 +112,42 @@ if [ -f "$AGENT_MAP" ]; then
 	check 644 "$(stat -c %a "$AGENT_MAP")" "map mode 0644"
 	check_contains "$(head -c 7 "$AGENT_MAP")" "UIDNSS1" "map starts with its magic"
 	grep -q zhangwei "$AGENT_MAP" && ok "map holds the people" || fail "map holds the people"
+	st=$(agent_cli status)
+	check_contains "$st" "map_complete=1" "status: the map holds a whole refresh"
+	check_contains "$st" "map=published" "status: map published"
+	# a person fetched alone (getpwnam) is not published: their groups
+	# are unknown, and the map must never answer initgroups wrongly; so
+	# that lookup does not rewrite the map.  Their groups publish them.
+	pubs() { agent_cli status | sed -n "s/^$1=//p"; }
+	last=''
+	for _ in $(seq 1 30); do	# until no publication is pending
+		p=$(pubs publications); [ "$p" = "$last" ] && break
+		last=$p; sleep 0.3
+	done
+	mp=$(pubs map_people)
+	aadd >/dev/null 2>&1 <<EOF
+dn: uid=loner,ou=people,$BASE
+objectClass: inetOrgPerson
+objectClass: posixAccount
+uid: loner
+cn: Loner
+sn: Loner
+uidNumber: 19997
+gidNumber: 20000
+homeDirectory: /home/loner
+EOF
+	out=$(agent_cli lookup passwd loner); check_contains "$out" "loner:x:19997:" "cold getpwnam of a new person"
+	sleep 1
+	check "$last" "$(pubs publications)" "a person fetched alone does not rewrite the map"
+	grep -q loner "$AGENT_MAP" && fail "not in the map before their groups are known" ||
+	    ok "not in the map before their groups are known"
+	out=$(agent_cli lookup initgroups loner); check "loner 20000" "$out" "initgroups of the new person"
+	for _ in $(seq 1 30); do
+		[ "$(pubs publications)" != "$last" ] && break
+		sleep 0.1
+	done
+	check $((mp + 1)) "$(pubs map_people)" "their groups known: published (one person more in the map)"
+	grep -q loner "$AGENT_MAP" && ok "the new person is in the map" || fail "the new person is in the map"
 else
 	fail "map published at $AGENT_MAP"
 fi
