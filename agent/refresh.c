@@ -17,7 +17,8 @@
  * with their groups, so the map never answers initgroups wrongly.
  */
 #include <errno.h>
-#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,17 +275,18 @@ full_refresh(void)
 }
 
 /*
- * The background threads run at the lowest priority (SCHED_IDLE): on a
- * small host they get the CPU time the lookups leave, so a lookup never
- * waits behind a page of the refresh or a publication.
+ * The background threads run at nice 10 (about a tenth of the weight of
+ * a lookup's thread when both want the CPU): on a small host a lookup
+ * seldom waits behind a page of the refresh or a publication.  Not
+ * SCHED_IDLE: a thread that any busy process can starve for seconds must
+ * not hold a lock the lookups need (LMDB's writer and reader-table
+ * locks, libldap's, malloc's).
  */
 static void
 background_priority(void)
 {
-	struct sched_param	sp = { 0 };
-
-	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0)
-		log_debug("SCHED_IDLE refused: running at normal priority");
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), 10) == -1)
+		log_debug("nice 10 refused: %s", strerror(errno));
 }
 
 static void *
